@@ -2,8 +2,7 @@
 // (icons, codex files, and the package.json that makes dist/n8n CommonJS,
 // because n8n loads nodes and credentials with require()).
 import { execFileSync } from 'node:child_process';
-import { cpSync } from 'node:fs';
-
+import { chmodSync, cpSync } from 'node:fs';
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], {
   stdio: 'inherit',
@@ -12,3 +11,5 @@ cpSync('src/n8n', 'dist/n8n', {
   recursive: true,
   filter: (source) => !source.endsWith('.ts'),
 });
+// The MCP server's bin is run directly (npx, MCP clients): keep it executable.
+chmodSync('dist/mcp/bin.js', 0o755);

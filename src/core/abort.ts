@@ -1,0 +1,38 @@
+// Signal plumbing shared by the request path and the waiter. Everything here cleans up after
+// itself: a finished call leaves no listener on the caller's signal and no pending timer.
+
+export interface LinkedSignal {
+  signal: AbortSignal;
+  /** True when the controller fired because `timeoutMs` elapsed (not because the parent aborted). */
+  timedOut(): boolean;
+  /** Removes the parent listener and clears the timer. Call it in `finally`. */
+  dispose(): void;
+}
+
+/**
+ * A signal that aborts when `parent` aborts or after `timeoutMs`. Built by hand rather than with
+ * AbortSignal.timeout/any because that timer cannot be cleared and would outlive the call.
+ */
+export function linkSignal(parent: AbortSignal | undefined, timeoutMs?: number): LinkedSignal {
+  const controller = new AbortController();
+  let expired = false;
+  const onParentAbort = () => controller.abort(parent?.reason);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (parent?.aborted) controller.abort(parent.reason);
+  else parent?.addEventListener('abort', onParentAbort, { once: true });
+  if (timeoutMs !== undefined && Number.isFinite(timeoutMs) && !controller.signal.aborted) {
+    timer = setTimeout(() => {
+      if (controller.signal.aborted) return;
+      expired = true;
+      controller.abort(new Error(`timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+  }
+  return {
+    signal: controller.signal,
+    timedOut: () => expired,
+    dispose() {
+      parent?.removeEventListener('abort', onParentAbort);
+      if (timer !== undefined) clearTimeout(timer);
+    },
+  };
+}

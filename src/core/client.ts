@@ -1,0 +1,468 @@
+// FayClient: the public methods validate their input, then go through ONE request path
+// (#request → p-retry → #attempt → transport → #interpret), which owns headers, timeouts,
+// retries, the status budget, error mapping and answer validation.
+import { inspect } from 'node:util';
+import pRetry from 'p-retry';
+import type { z } from 'zod';
+import { linkSignal } from './abort.js';
+import { StatusBudget } from './budget.js';
+import {
+  FayAbortedError,
+  FayAlreadyFinishedError,
+  FayAuthenticationError,
+  FayConnectionError,
+  FayCreateOutcomeUnknownError,
+  FayError,
+  FayInvalidResponseError,
+  FayNotCompletedError,
+  FayNotFoundError,
+  FayRateLimitError,
+  FayServerError,
+  FayTimeoutError,
+  FayValidationError,
+} from './errors.js';
+import {
+  validateCallOptions,
+  validateClientOptions,
+  validateRequestId,
+  validateResearchInput,
+  validateWaitOptions,
+} from './input.js';
+import {
+  backoffDelayMs,
+  isRetryable,
+  networkErrorCode,
+  NOT_SENT_CODES,
+  parseRetryAfter,
+  type Endpoint,
+} from './retry.js';
+import { pollDelayMs } from './schedule.js';
+import {
+  createdSchema,
+  describeIssue,
+  envelopeSchema,
+  outputSchema,
+  statusSchema,
+  stoppedSchema,
+  type Envelope,
+} from './schemas.js';
+import { defaultSleep } from './sleep.js';
+import { fetchTransport } from './transport.js';
+import type {
+  CallOptions,
+  ConversationOutput,
+  ConversationStatus,
+  CreatedConversation,
+  FayClientOptions,
+  ResearchInput,
+  ResearchOptions,
+  ResearchResult,
+  Sleep,
+  StoppedConversation,
+  Transport,
+  TransportResponse,
+  WaitOptions,
+} from './types.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+import { waitUntilFinished } from './wait.js';
+
+interface Call<T> {
+  endpoint: Endpoint;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  schema: z.ZodType<T>;
+  requestId?: string;
+}
+
+const EXCERPT_LENGTH = 200;
+
+// Stop sent on the caller's behalf after an abort: never hold the caller for long.
+const STOP_ON_ABORT_TIMEOUT_MS = 10_000;
+
+export class FayClient {
+  readonly baseUrl: string;
+  // Private (#) so util.inspect, JSON.stringify and property enumeration can never reach it.
+  readonly #apiKey: string | undefined;
+  readonly #transport: Transport;
+  readonly #sleep: Sleep;
+  readonly #timeoutMs: number;
+  readonly #maxRetries: number;
+  readonly #maxRetryAfterMs: number;
+  readonly #userAgent: string;
+  readonly #budget: StatusBudget | undefined;
+
+  constructor(options: FayClientOptions) {
+    const o = validateClientOptions(options);
+    this.baseUrl = o.baseUrl;
+    this.#apiKey = o.apiKey;
+    this.#transport = options.transport ?? fetchTransport;
+    this.#sleep = options.sleep ?? defaultSleep;
+    this.#timeoutMs = o.timeoutMs;
+    this.#maxRetries = o.maxRetries;
+    this.#maxRetryAfterMs = o.maxRetryAfterMs;
+    this.#userAgent = [`${PACKAGE_NAME}/${PACKAGE_VERSION}`, o.userAgent].filter(Boolean).join(' ');
+    this.#budget =
+      o.statusCallsPerHour === undefined
+        ? undefined
+        : new StatusBudget(o.statusCallsPerHour, this.#sleep);
+  }
+
+  /** Starts a research job. Not retried once it may have reached Fay (see FayCreateOutcomeUnknownError). */
+  async createConversation(input: ResearchInput, opts?: CallOptions): Promise<CreatedConversation> {
+    return this.#create(validateResearchInput(input), validateCallOptions(opts).signal);
+  }
+
+  async getStatus(requestId: string, opts?: CallOptions): Promise<ConversationStatus> {
+    return this.#statusOf(validateRequestId(requestId), validateCallOptions(opts).signal);
+  }
+
+  async getOutput(requestId: string, opts?: CallOptions): Promise<ConversationOutput> {
+    return this.#outputOf(validateRequestId(requestId), validateCallOptions(opts).signal);
+  }
+
+  async stopConversation(requestId: string, opts?: CallOptions): Promise<StoppedConversation> {
+    return this.#stop(validateRequestId(requestId), validateCallOptions(opts).signal);
+  }
+
+  /** Polls until the job is COMPLETED (resolves) or FAILED/STOPPED/timed out/aborted (rejects). */
+  async waitForCompletion(requestId: string, opts?: WaitOptions): Promise<ConversationStatus> {
+    const id = validateRequestId(requestId);
+    return this.#wait(id, validateWaitOptions(opts), true);
+  }
+
+  /** create + wait + output, in one call. */
+  async research(input: ResearchInput, opts?: ResearchOptions): Promise<ResearchResult> {
+    const valid = validateResearchInput(input);
+    const o = validateWaitOptions(opts);
+    const created = await this.#create(valid, o.signal);
+    o.onCreated?.(created);
+    const done = await this.#wait(created.requestId, o, false);
+    const { conversationId, output } = await this.#outputOf(created.requestId, o.signal);
+    return {
+      requestId: created.requestId,
+      conversationId: conversationId ?? done.conversationId,
+      status: 'COMPLETED',
+      createdAt: done.createdAt ?? created.createdAt,
+      startedAt: done.startedAt,
+      completedAt: done.completedAt,
+      output: valid.outputSchema === undefined ? output : parseIfJsonText(output),
+    };
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { baseUrl: this.baseUrl, userAgent: this.#userAgent };
+  }
+
+  [inspect.custom](): string {
+    return `FayClient { baseUrl: '${this.baseUrl}', apiKey: ${this.#apiKey ? "'[redacted]'" : 'none'} }`;
+  }
+
+  #create({ prompt, outputSchema: schema }: ResearchInput, signal?: AbortSignal) {
+    const body =
+      schema === undefined
+        ? { prompt }
+        : { prompt, structured_output: true, output_schema: schema };
+    const path = '/api/v1/conversations';
+    return this.#request(
+      { endpoint: 'create', method: 'POST', path, body, schema: createdSchema },
+      signal,
+    );
+  }
+
+  // Paths take ids that are either validated UUIDs or ids Fay itself returned; encoded anyway.
+  #statusOf(requestId: string, signal?: AbortSignal): Promise<ConversationStatus> {
+    return this.#request(
+      { ...this.#jobCall('status', requestId, 'GET'), schema: statusSchema },
+      signal,
+    );
+  }
+
+  #outputOf(requestId: string, signal?: AbortSignal): Promise<ConversationOutput> {
+    return this.#request(
+      { ...this.#jobCall('output', requestId, 'GET'), schema: outputSchema },
+      signal,
+    );
+  }
+
+  #stop(requestId: string, signal?: AbortSignal): Promise<StoppedConversation> {
+    return this.#request(
+      { ...this.#jobCall('stop', requestId, 'POST'), schema: stoppedSchema },
+      signal,
+    );
+  }
+
+  #jobCall(endpoint: Endpoint, requestId: string, method: 'GET' | 'POST') {
+    const path = `/api/v1/conversation/${encodeURIComponent(requestId)}/${endpoint}`;
+    return { endpoint, method, path, requestId };
+  }
+
+  #wait(requestId: string, opts: WaitOptions, pollFirst: boolean): Promise<ConversationStatus> {
+    const deps = {
+      getStatus: (id: string, signal: AbortSignal) => this.#statusOf(id, signal),
+      stop: (id: string) => {
+        const link = linkSignal(undefined, STOP_ON_ABORT_TIMEOUT_MS);
+        return this.#stop(id, link.signal).finally(link.dispose);
+      },
+      sleep: this.#sleep,
+      schedule: pollDelayMs,
+      now: () => Date.now(),
+    };
+    return waitUntilFinished(deps, requestId, opts, pollFirst);
+  }
+
+  async #request<T>(call: Call<T>, signal: AbortSignal | undefined): Promise<T> {
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'User-Agent': this.#userAgent,
+    };
+    if (call.method === 'POST') headers['Content-Type'] = 'application/json';
+    if (this.#apiKey !== undefined) headers.Authorization = `Bearer ${this.#apiKey}`;
+    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+    const retryable = (error: unknown) =>
+      error instanceof FayError && isRetryable(call.endpoint, error, this.#maxRetryAfterMs);
+    try {
+      return await pRetry(() => this.#attempt(call, headers, body, signal), {
+        retries: this.#maxRetries,
+        // p-retry's own timer cannot go through the injected Sleep, so it waits 0 ms and the
+        // delay (Retry-After, or jittered backoff) is taken in onFailedAttempt instead.
+        minTimeout: 0,
+        signal,
+        shouldRetry: ({ error }) => retryable(error),
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+          if (retriesLeft === 0 || !retryable(error)) return;
+          const retryAfterMs = error instanceof FayRateLimitError ? error.retryAfterMs : undefined;
+          await this.#sleep(retryAfterMs ?? backoffDelayMs(attemptNumber), signal);
+        },
+      });
+    } catch (error) {
+      if (signal?.aborted) throw this.#aborted(call, signal);
+      throw error;
+    }
+  }
+
+  async #attempt<T>(
+    call: Call<T>,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    if (call.endpoint === 'status') await this.#budget?.take(signal);
+    const link = linkSignal(signal, this.#timeoutMs);
+    let response: TransportResponse;
+    try {
+      response = await this.#transport({
+        method: call.method,
+        url: this.baseUrl + call.path,
+        headers: { ...headers },
+        ...(body === undefined ? {} : { body }),
+        signal: link.signal,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw this.#aborted(call, signal);
+      throw this.#networkError(call, error, link.timedOut());
+    } finally {
+      link.dispose();
+    }
+    return this.#interpret(call, response);
+  }
+
+  #interpret<T>(call: Call<T>, response: TransportResponse): T {
+    const { status } = response;
+    const envelope = parseEnvelope(response.body);
+    const ok = status >= 200 && status < 300;
+    if (ok && envelope?.status === true) {
+      const data = call.schema.safeParse(envelope.data);
+      if (data.success) return data.data;
+      throw this.#invalid(call, response, `unexpected data (${describeIssue(data.error)})`);
+    }
+    if (ok && envelope?.status !== false) {
+      throw this.#invalid(
+        call,
+        response,
+        envelope ? 'an envelope without data' : 'a non-JSON body',
+      );
+    }
+    throw this.#httpError(call, response, envelope);
+  }
+
+  /** Maps an error answer by the API's code first, then by HTTP status. */
+  #httpError(call: Call<unknown>, response: TransportResponse, envelope: Envelope | undefined) {
+    const { status: httpStatus } = response;
+    const code = envelope?.error?.code;
+    const said = envelope?.error?.message ? `: ${this.#redact(envelope.error.message)}` : '';
+    const extra = { httpStatus, requestId: call.requestId };
+    const job = call.requestId ? `research ${call.requestId}` : 'the research';
+
+    if (code === 'INVALID_API_KEY' || httpStatus === 401) {
+      return new FayAuthenticationError(
+        `Fay rejected the API key (HTTP ${httpStatus}${said}). Check that the key is correct ` +
+          'and has not expired or been revoked.',
+        extra,
+      );
+    }
+    if (httpStatus === 403) {
+      return new FayAuthenticationError(
+        `Fay refused access (HTTP 403${said}). Check that the API key is allowed to use this endpoint.`,
+        { ...extra, code: code ?? 'FORBIDDEN' },
+      );
+    }
+    if (code === 'REQUEST_NOT_FOUND' || httpStatus === 404) {
+      return new FayNotFoundError(
+        call.requestId
+          ? `Fay has no ${job} (HTTP 404${said}). Check the request id; outputs are kept 30 days.`
+          : `Fay answered HTTP 404 for ${call.path}${said}. Check that baseUrl points at the Fay API.`,
+        extra,
+      );
+    }
+    if (code === 'RESEARCH_NOT_COMPLETED') {
+      return new FayNotCompletedError(
+        `Fay ${job} has not completed yet${said}. Wait for status COMPLETED before getting its output.`,
+        extra,
+      );
+    }
+    if (code === 'CONVERSATION_ALREADY_COMPLETED') {
+      return new FayAlreadyFinishedError(
+        `Fay ${job} has already finished (completed, failed or stopped)${said}, so it cannot be stopped.`,
+        extra,
+      );
+    }
+    if (code === 'RATE_LIMIT_EXCEEDED' || httpStatus === 429) {
+      return this.#rateLimited(call, response, extra);
+    }
+    if (code === 'VALIDATION_ERROR' || httpStatus === 400) {
+      return new FayValidationError(
+        `Fay rejected the ${call.endpoint} request as invalid (HTTP ${httpStatus}${said}). Fix the input and try again.`,
+        { ...extra, code: 'VALIDATION_ERROR' },
+      );
+    }
+    if (httpStatus === 408) {
+      return new FayTimeoutError(
+        `Fay timed out handling the ${call.endpoint} request (HTTP 408).`,
+        extra,
+      );
+    }
+    const detail = said || (envelope ? '' : `: ${excerptOf(this.#redact(response.body))}`);
+    if (httpStatus >= 500) {
+      return new FayServerError(
+        `Fay had a server error (HTTP ${httpStatus}${detail}). ` +
+          (call.endpoint === 'create'
+            ? 'The research may or may not have been created: check your Fay dashboard before trying again.'
+            : 'Try again later.'),
+        envelope ? extra : { ...extra, excerpt: excerptOf(this.#redact(response.body)) },
+      );
+    }
+    if (!envelope) return this.#invalid(call, response, 'a non-JSON body');
+    return new FayError(`Fay answered HTTP ${httpStatus}${said}.`, {
+      ...extra,
+      code: code ?? `HTTP_${httpStatus}`,
+    });
+  }
+
+  #rateLimited(call: Call<unknown>, response: TransportResponse, extra: { httpStatus: number }) {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    const withRetry = { ...extra, requestId: call.requestId, retryAfterMs };
+    if (retryAfterMs !== undefined && retryAfterMs > this.#maxRetryAfterMs) {
+      return new FayRateLimitError(
+        `Fay's rate limit for ${call.endpoint} calls is reached and it asks to wait ` +
+          `${Math.ceil(retryAfterMs / 1000)} s, longer than maxRetryAfterMs ` +
+          `(${this.#maxRetryAfterMs} ms). Try again later, or upgrade your Fay plan.`,
+        withRetry,
+      );
+    }
+    return new FayRateLimitError(
+      `Fay's rate limit for ${call.endpoint} calls is reached` +
+        (retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`) +
+        '. Make fewer calls, try again later, or upgrade your Fay plan.',
+      withRetry,
+    );
+  }
+
+  /** A 2xx answer we cannot read. For create it still means the job was probably made. */
+  #invalid(call: Call<unknown>, response: TransportResponse, what: string): FayError {
+    const excerpt = excerptOf(this.#redact(response.body));
+    const extra = { httpStatus: response.status, requestId: call.requestId };
+    if (call.endpoint === 'create' && response.status < 300) {
+      return new FayCreateOutcomeUnknownError(
+        `Fay answered HTTP ${response.status} with ${what}`,
+        extra,
+      );
+    }
+    return new FayInvalidResponseError(
+      `Fay answered HTTP ${response.status} with ${what}, not the expected JSON ` +
+        `(starts with: ${JSON.stringify(excerpt)}). Check that baseUrl points at the Fay API, ` +
+        'or try again later.',
+      { ...extra, excerpt },
+    );
+  }
+
+  #networkError(call: Call<unknown>, error: unknown, timedOut: boolean): FayError {
+    const extra = { requestId: call.requestId, cause: this.#safeCause(error) };
+    if (timedOut) {
+      return call.endpoint === 'create'
+        ? new FayCreateOutcomeUnknownError(`no answer within ${this.#timeoutMs} ms`, extra)
+        : new FayTimeoutError(
+            `Fay did not answer the ${call.endpoint} call within ${this.#timeoutMs} ms. ` +
+              'Try again, or raise timeoutMs.',
+            extra,
+          );
+    }
+    const code = networkErrorCode(error);
+    if (call.endpoint === 'create' && !(code !== undefined && NOT_SENT_CODES.has(code))) {
+      return new FayCreateOutcomeUnknownError(`connection lost: ${code ?? 'network error'}`, extra);
+    }
+    return new FayConnectionError(
+      `Could not reach Fay at ${new URL(this.baseUrl).host} (${code ?? 'network error'}). ` +
+        'Check baseUrl, your network or proxy, then try again.',
+      extra,
+    );
+  }
+
+  #aborted(call: Call<unknown>, signal: AbortSignal): FayAbortedError {
+    return new FayAbortedError(
+      `The Fay ${call.endpoint} call was cancelled by the caller.` +
+        (call.endpoint === 'create' ? ' The research may or may not have been created.' : ''),
+      { requestId: call.requestId, cause: signal.reason },
+    );
+  }
+
+  /** The transport's error reduced to name, message and code: a host's error may carry headers. */
+  #safeCause(error: unknown): Error {
+    const e = error as { name?: unknown; message?: unknown } | null;
+    const message = typeof e?.message === 'string' ? this.#redact(e.message) : String(error);
+    const cause = new Error(message);
+    if (typeof e?.name === 'string') cause.name = e.name;
+    const code = networkErrorCode(error);
+    if (code !== undefined) Object.assign(cause, { code });
+    return cause;
+  }
+
+  #redact(text: string): string {
+    return this.#apiKey ? text.split(this.#apiKey).join('[redacted]') : text;
+  }
+}
+
+function parseEnvelope(body: string): Envelope | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const envelope = envelopeSchema.safeParse(json);
+  return envelope.success ? envelope.data : undefined;
+}
+
+function excerptOf(body: string): string {
+  return body.replace(/\s+/g, ' ').trim().slice(0, EXCERPT_LENGTH);
+}
+
+/** Structured output should be a JSON value; accept it also when Fay sends it as JSON text. */
+function parseIfJsonText(output: unknown): unknown {
+  if (typeof output !== 'string') return output;
+  try {
+    return JSON.parse(output) as unknown;
+  } catch {
+    return output;
+  }
+}

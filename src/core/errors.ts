@@ -1,0 +1,176 @@
+// The one error hierarchy of the Fay client. Every failure a caller can see is a FayError with a
+// stable `code` (the API's own code where it has one), so hosts can branch on codes, not messages.
+// Messages are sentences a user can act on; none of them ever contains the API key or headers.
+
+export interface FayErrorDetails {
+  code: string;
+  httpStatus?: number;
+  requestId?: string;
+  cause?: unknown;
+}
+
+export class FayError extends Error {
+  readonly code: string;
+  readonly httpStatus?: number;
+  readonly requestId?: string;
+
+  constructor(message: string, details: FayErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.code = details.code;
+    if (details.httpStatus !== undefined) this.httpStatus = details.httpStatus;
+    if (details.requestId !== undefined) this.requestId = details.requestId;
+  }
+}
+
+type Extra = Omit<FayErrorDetails, 'code'>;
+
+export class FayAuthenticationError extends FayError {
+  constructor(message: string, extra: Extra & { code?: string } = {}) {
+    super(message, { httpStatus: 401, ...extra, code: extra.code ?? 'INVALID_API_KEY' });
+  }
+}
+
+export class FayNotFoundError extends FayError {
+  constructor(message: string, extra: Extra = {}) {
+    super(message, { httpStatus: 404, ...extra, code: 'REQUEST_NOT_FOUND' });
+  }
+}
+
+/** VALIDATION_ERROR from the API (HTTP 400), or INVALID_INPUT for checks made before sending. */
+export class FayValidationError extends FayError {
+  readonly field?: string;
+
+  constructor(
+    message: string,
+    extra: Extra & { code?: 'VALIDATION_ERROR' | 'INVALID_INPUT'; field?: string } = {},
+  ) {
+    const { field, ...rest } = extra;
+    super(message, { ...rest, code: extra.code ?? 'INVALID_INPUT' });
+    if (field !== undefined) this.field = field;
+  }
+}
+
+export class FayNotCompletedError extends FayError {
+  constructor(message: string, extra: Extra = {}) {
+    super(message, { httpStatus: 400, ...extra, code: 'RESEARCH_NOT_COMPLETED' });
+  }
+}
+
+export class FayAlreadyFinishedError extends FayError {
+  constructor(message: string, extra: Extra = {}) {
+    super(message, { httpStatus: 400, ...extra, code: 'CONVERSATION_ALREADY_COMPLETED' });
+  }
+}
+
+export class FayRateLimitError extends FayError {
+  /** How long Fay asked us to wait (from Retry-After), when it said. */
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, extra: Extra & { retryAfterMs?: number } = {}) {
+    const { retryAfterMs, ...rest } = extra;
+    super(message, { httpStatus: 429, ...rest, code: 'RATE_LIMIT_EXCEEDED' });
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+  }
+}
+
+export class FayServerError extends FayError {
+  /** Start of a non-JSON body (e.g. a proxy's HTML 502 page), ≤ 200 characters. */
+  readonly excerpt?: string;
+
+  constructor(message: string, extra: Extra & { excerpt?: string } = {}) {
+    const { excerpt, ...rest } = extra;
+    super(message, { ...rest, code: 'SERVER_ERROR' });
+    if (excerpt !== undefined) this.excerpt = excerpt;
+  }
+}
+
+export class FayInvalidResponseError extends FayError {
+  readonly excerpt: string;
+
+  constructor(message: string, extra: Extra & { excerpt: string }) {
+    const { excerpt, ...rest } = extra;
+    super(message, { ...rest, code: 'INVALID_RESPONSE' });
+    this.excerpt = excerpt;
+  }
+}
+
+export class FayConnectionError extends FayError {
+  constructor(message: string, extra: Extra = {}) {
+    super(message, { ...extra, code: 'CONNECTION_ERROR' });
+  }
+}
+
+export class FayTimeoutError extends FayError {
+  constructor(message: string, extra: Extra = {}) {
+    super(message, { ...extra, code: 'TIMEOUT' });
+  }
+}
+
+export class FayAbortedError extends FayError {
+  constructor(message = 'The Fay call was cancelled by the caller.', extra: Extra = {}) {
+    super(message, { ...extra, code: 'ABORTED' });
+  }
+}
+
+export class FayResearchFailedError extends FayError {
+  /** The job's own error_message, as Fay reported it. */
+  readonly errorMessage: string | null;
+
+  constructor(requestId: string, errorMessage: string | null) {
+    super(
+      `Fay research ${requestId} failed: ${errorMessage ?? 'Fay gave no reason'}. ` +
+        'Rephrase the prompt or try again later.',
+      { code: 'RESEARCH_FAILED', requestId },
+    );
+    this.errorMessage = errorMessage;
+  }
+}
+
+export class FayResearchStoppedError extends FayError {
+  constructor(requestId: string) {
+    super(
+      `Fay research ${requestId} was stopped before it finished, so it has no output. ` +
+        'Start a new research to get an answer.',
+      { code: 'RESEARCH_STOPPED', requestId },
+    );
+  }
+}
+
+export class FayWaitTimeoutError extends FayError {
+  declare readonly requestId: string;
+  /** The last job status seen before giving up (null when no status call succeeded). */
+  readonly lastStatus: string | null;
+
+  constructor(requestId: string, lastStatus: string | null, maxWaitMs: number) {
+    super(
+      `Fay research ${requestId} did not finish within ${maxWaitMs} ms (last status: ` +
+        `${lastStatus ?? 'unknown'}). It may still be running: wait for it again with ` +
+        'its request id, or raise maxWaitMs.',
+      { code: 'WAIT_TIMEOUT', requestId },
+    );
+    this.lastStatus = lastStatus;
+  }
+}
+
+export class FayCreateOutcomeUnknownError extends FayError {
+  constructor(reason: string, extra: Extra = {}) {
+    super(
+      `The research request was sent to Fay but its answer was lost (${reason}), so the job may ` +
+        'or may not have been created. It was not resent, to avoid starting (and paying for) a ' +
+        'second job: check your Fay dashboard before trying again.',
+      { ...extra, code: 'CREATE_OUTCOME_UNKNOWN' },
+    );
+  }
+}
+
+export type FayWebhookErrorCode =
+  'WEBHOOK_INVALID_SIGNATURE' | 'WEBHOOK_STALE' | 'WEBHOOK_INVALID_EVENT' | 'WEBHOOK_NO_SECRET';
+
+export class FayWebhookError extends FayError {
+  declare readonly code: FayWebhookErrorCode;
+
+  constructor(message: string, code: FayWebhookErrorCode) {
+    super(message, { code });
+  }
+}

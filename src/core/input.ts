@@ -1,0 +1,214 @@
+// Checks of everything a caller hands us, made before any request is sent. Each failure is a
+// FayValidationError (code INVALID_INPUT) naming the field and saying what to fix. Messages never
+// echo the API key.
+import { z } from 'zod';
+import { FayValidationError } from './errors.js';
+import type { FayClientOptions, ResearchInput, WaitOptions } from './types.js';
+
+export const MAX_PROMPT_LENGTH = 100_000;
+export const DEFAULT_BASE_URL = 'https://api.fay.work';
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+// Keywords of which a JSON Schema has at least one; `{}` or `{ foo: 1 }` is almost surely a mistake.
+const SCHEMA_KEYWORDS = [
+  'type',
+  'properties',
+  'items',
+  'enum',
+  'const',
+  '$ref',
+  'anyOf',
+  'oneOf',
+  'allOf',
+];
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.map(String).join('.') || what;
+  throw new FayValidationError(issue?.message ?? `${what} is invalid.`, { field });
+}
+
+const promptSchema = z
+  .string({ error: 'prompt must be a string: the question to research.' })
+  .refine((p) => p.trim().length > 0, 'prompt is empty: write the question to research.')
+  .superRefine((p, ctx) => {
+    if (p.length > MAX_PROMPT_LENGTH) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `prompt is ${p.length} characters long; shorten it to at most ${MAX_PROMPT_LENGTH}.`,
+      });
+    }
+  });
+
+const jsonSchemaObject = z
+  .custom<Record<string, unknown>>(
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+    'outputSchema must be a JSON Schema object such as { "type": "object", "properties": { … } }, ' +
+      'not an array, null or a string.',
+  )
+  .refine(
+    (s) => SCHEMA_KEYWORDS.some((k) => k in s),
+    `outputSchema does not look like a JSON Schema: give it at least one of ${SCHEMA_KEYWORDS.join(', ')} ` +
+      '(e.g. { "type": "object", "properties": { "answer": { "type": "string" } } }).',
+  )
+  .refine((s) => {
+    try {
+      return typeof JSON.stringify(s) === 'string';
+    } catch {
+      return false;
+    }
+  }, 'outputSchema must be plain JSON (no cycles, functions or BigInts).');
+
+const researchInputSchema = z.object(
+  { prompt: promptSchema, outputSchema: jsonSchemaObject.optional() },
+  { error: 'The research input must be an object like { prompt: "…" }.' },
+);
+
+export function validateResearchInput(input: unknown): ResearchInput {
+  return parseOrThrow(researchInputSchema, input, 'input');
+}
+
+const requestIdSchema = z.guid({
+  error:
+    'requestId must be the UUID Fay returned when the research was created (like ' +
+    '123e4567-e89b-12d3-a456-426614174000).',
+});
+
+export function validateRequestId(requestId: unknown): string {
+  return parseOrThrow(requestIdSchema, requestId, 'requestId');
+}
+
+const positiveMs = (name: string, min = 1) =>
+  z
+    .number({ error: `${name} must be a number of milliseconds.` })
+    .int(`${name} must be a whole number of milliseconds.`)
+    .min(min, `${name} must be at least ${min}.`)
+    .max(MAX_TIMER_MS, `${name} must be at most ${MAX_TIMER_MS} (about 24 days).`);
+
+const fn = (name: string) =>
+  z.custom<(...args: never[]) => unknown>(
+    (v) => typeof v === 'function',
+    `${name} must be a function.`,
+  );
+
+const abortSignal = z.custom<AbortSignal>(
+  (v) => v instanceof AbortSignal,
+  'signal must be an AbortSignal (e.g. from new AbortController().signal).',
+);
+
+export const callOptionsSchema = z.object({ signal: abortSignal.optional() }).optional();
+
+export function validateCallOptions(opts: unknown): { signal?: AbortSignal } {
+  if (opts === undefined) return {};
+  return parseOrThrow(callOptionsSchema, opts, 'options') ?? {};
+}
+
+const waitOptionsSchema = z
+  .object({
+    signal: abortSignal.optional(),
+    maxWaitMs: positiveMs('maxWaitMs').optional(),
+    onStatus: fn('onStatus').optional(),
+    stopOnAbort: z.boolean({ error: 'stopOnAbort must be true or false.' }).optional(),
+    onCreated: fn('onCreated').optional(),
+  })
+  .optional();
+
+export function validateWaitOptions<T extends WaitOptions>(opts: T | undefined): T {
+  parseOrThrow(waitOptionsSchema, opts, 'options');
+  return opts ?? ({} as T);
+}
+
+/** Parses a base URL: http(s), no credentials, query or fragment; returned without a trailing '/'. */
+export function validateBaseUrl(value: unknown): string {
+  const fix =
+    'Use the address of the Fay API, like https://api.fay.work (http/https, no user:password@, ' +
+    'no ?query or #fragment).';
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new FayValidationError(`baseUrl is missing. ${fix}`, { field: 'baseUrl' });
+  }
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new FayValidationError(`baseUrl is not a valid URL. ${fix}`, { field: 'baseUrl' });
+  }
+  const problem =
+    url.protocol !== 'http:' && url.protocol !== 'https:'
+      ? `uses ${url.protocol} instead of http or https`
+      : url.username || url.password
+        ? 'contains credentials (put the key in apiKey instead)'
+        : url.search || url.hash
+          ? 'contains a ?query or #fragment'
+          : null;
+  if (problem) {
+    throw new FayValidationError(`baseUrl ${problem}. ${fix}`, { field: 'baseUrl' });
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+const clientOptionsSchema = z.object(
+  {
+    apiKey: z
+      .string({ error: 'apiKey must be a string: the Fay API key from your dashboard.' })
+      .refine((k) => k.length > 0, 'apiKey is empty: paste the Fay API key from your dashboard.')
+      // A key with spaces or line breaks would corrupt the Authorization header.
+      .refine(
+        (k) => /^[\x21-\x7e]+$/.test(k),
+        'apiKey contains spaces, line breaks or non-ASCII characters: copy the key again without them.',
+      )
+      .optional(),
+    baseUrl: z.unknown().optional(),
+    timeoutMs: positiveMs('timeoutMs').optional(),
+    maxRetries: z
+      .number({ error: 'maxRetries must be a number.' })
+      .int('maxRetries must be a whole number.')
+      .min(0, 'maxRetries must be 0 or more.')
+      .max(20, 'maxRetries must be at most 20.')
+      .optional(),
+    maxRetryAfterMs: positiveMs('maxRetryAfterMs', 0).optional(),
+    statusCallsPerHour: z
+      .number({ error: 'statusCallsPerHour must be a number.' })
+      .int('statusCallsPerHour must be a whole number.')
+      .min(1, 'statusCallsPerHour must be at least 1 (or leave it unset for no budget).')
+      .optional(),
+    transport: fn('transport').optional(),
+    sleep: fn('sleep').optional(),
+    userAgent: z
+      .string({ error: 'userAgent must be a string.' })
+      .refine((u) => /^[\x20-\x7e]*$/.test(u), 'userAgent must be printable ASCII on one line.')
+      .optional(),
+  },
+  { error: 'FayClient options must be an object like { apiKey: "…" }.' },
+);
+
+export interface ResolvedClientOptions {
+  apiKey: string | undefined;
+  baseUrl: string;
+  timeoutMs: number;
+  maxRetries: number;
+  maxRetryAfterMs: number;
+  statusCallsPerHour: number | undefined;
+  userAgent: string | undefined;
+}
+
+export function validateClientOptions(options: FayClientOptions): ResolvedClientOptions {
+  const o = parseOrThrow(clientOptionsSchema, options, 'options');
+  if (o.apiKey === undefined && o.transport === undefined) {
+    throw new FayValidationError(
+      'apiKey is missing: pass the Fay API key from your dashboard (or a transport that ' +
+        'authenticates requests itself).',
+      { field: 'apiKey' },
+    );
+  }
+  return {
+    apiKey: o.apiKey,
+    baseUrl: validateBaseUrl(o.baseUrl ?? DEFAULT_BASE_URL),
+    timeoutMs: o.timeoutMs ?? 30_000,
+    maxRetries: o.maxRetries ?? 4,
+    maxRetryAfterMs: o.maxRetryAfterMs ?? 60_000,
+    statusCallsPerHour: o.statusCallsPerHour,
+    userAgent: o.userAgent,
+  };
+}

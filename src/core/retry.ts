@@ -1,0 +1,76 @@
+// Pure retry policy: which failures are worth another attempt, and how long to wait before it.
+import {
+  FayConnectionError,
+  FayInvalidResponseError,
+  FayRateLimitError,
+  FayServerError,
+  FayTimeoutError,
+  type FayError,
+} from './errors.js';
+
+export type Endpoint = 'create' | 'status' | 'output' | 'stop';
+
+/** Network error codes that prove the request never reached the server. */
+export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Create is not idempotent (Fay has no idempotency key), so it is retried only when Fay
+ * provably did not take it: a 429, or a connection that was never made. Reads and stop are
+ * retried on any transient failure.
+ */
+export function isRetryable(endpoint: Endpoint, error: FayError, retryAfterCapMs: number): boolean {
+  if (error instanceof FayRateLimitError) {
+    return error.retryAfterMs === undefined || error.retryAfterMs <= retryAfterCapMs;
+  }
+  if (endpoint === 'create') {
+    return error instanceof FayConnectionError && wasNeverSent(error);
+  }
+  return (
+    error instanceof FayConnectionError ||
+    error instanceof FayTimeoutError ||
+    error instanceof FayServerError ||
+    error instanceof FayInvalidResponseError
+  );
+}
+
+/** The first Node-style `code` found on an error or along its `cause` chain (or AggregateError). */
+export function networkErrorCode(error: unknown, depth = 0): string | undefined {
+  if (depth > 5 || typeof error !== 'object' || error === null) return undefined;
+  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(code)) return code;
+  const fromCause = networkErrorCode(cause, depth + 1);
+  if (fromCause) return fromCause;
+  if (Array.isArray(errors)) return networkErrorCode(errors[0], depth + 1);
+  return undefined;
+}
+
+export function wasNeverSent(error: FayError): boolean {
+  const code = networkErrorCode(error);
+  return code !== undefined && NOT_SENT_CODES.has(code);
+}
+
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 8_000;
+
+/** Exponential backoff with full-range jitter (×1–2, as p-retry's `randomize`). */
+export function backoffDelayMs(attemptNumber: number, random: number = Math.random()): number {
+  const exponential = BASE_DELAY_MS * 2 ** Math.max(0, attemptNumber - 1);
+  return Math.round(Math.min(MAX_DELAY_MS, exponential) * (1 + random));
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent/unreadable. */
+export function parseRetryAfter(
+  value: string | null,
+  nowMs: number = Date.now(),
+): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}

@@ -1,0 +1,152 @@
+// Public types of the core client (camelCase views of the Fay API's snake_case answers).
+
+/** A Fay job state. Unknown future states are kept as strings and treated as "still running". */
+export type JobStatus =
+  'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'STOPPED' | (string & {});
+
+export interface TransportRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Per attempt: the caller's signal combined with the attempt timeout. */
+  signal: AbortSignal;
+}
+
+export interface TransportResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  body: string;
+}
+
+/**
+ * Sends one HTTP request. Throws only for network failures (the error or its `cause` carries a
+ * Node-style `code` such as ECONNREFUSED); HTTP error statuses are returned, not thrown.
+ */
+export type Transport = (req: TransportRequest) => Promise<TransportResponse>;
+
+/** Waits `ms`, rejecting as soon as `signal` aborts. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export interface FayClientOptions {
+  /** Required unless `transport` is given (a host transport may authenticate itself). */
+  apiKey?: string;
+  /** Default 'https://api.fay.work'. */
+  baseUrl?: string;
+  /** Per attempt, default 30_000. */
+  timeoutMs?: number;
+  /** Default 4. */
+  maxRetries?: number;
+  /** Default 60_000: a longer Retry-After throws FayRateLimitError at once. */
+  maxRetryAfterMs?: number;
+  /** Status-call budget shared by every wait of this client (sliding hour). */
+  statusCallsPerHour?: number;
+  /** Default: global fetch. */
+  transport?: Transport;
+  /** Default: timers (abortable). */
+  sleep?: Sleep;
+  /** Appended to 'n8n-nodes-fay/<version>'. */
+  userAgent?: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface ResearchInput {
+  prompt: string;
+  /** A JSON Schema object: Fay answers with a JSON value shaped by it. */
+  outputSchema?: Record<string, unknown>;
+}
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+  maxWaitMs?: number;
+  onStatus?: (status: ConversationStatus) => void;
+  /** Default false: stop the remote job when the signal aborts or maxWaitMs runs out. */
+  stopOnAbort?: boolean;
+}
+
+export interface ResearchOptions extends WaitOptions {
+  onCreated?: (created: CreatedConversation) => void;
+}
+
+export interface CreatedConversation {
+  requestId: string;
+  status: JobStatus;
+  createdAt: string | null;
+}
+
+export interface ConversationStatus {
+  requestId: string;
+  status: JobStatus;
+  prompt: string | null;
+  structuredOutput: boolean;
+  outputSchema: unknown;
+  conversationId: string | null;
+  createdAt: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  errorMessage: string | null;
+  metadata: unknown;
+}
+
+export interface ConversationOutput {
+  conversationId: string | null;
+  status: JobStatus;
+  /** Markdown, or the parsed JSON value for structured output. */
+  output: string | unknown;
+}
+
+export interface StoppedConversation {
+  requestId: string;
+  status: JobStatus;
+  message: string | null;
+}
+
+export interface ResearchResult {
+  requestId: string;
+  conversationId: string | null;
+  status: 'COMPLETED';
+  createdAt: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  output: string | unknown;
+}
+
+export type FayWebhookEvent =
+  | { id: string; type: 'Status'; created: number; data: ConversationStatus }
+  | {
+      id: string;
+      type: 'Output';
+      created: number;
+      data: {
+        requestId: string;
+        conversationId: string | null;
+        status: JobStatus;
+        output: string | unknown;
+        completedAt: string | null;
+      };
+    }
+  | {
+      id: string;
+      type: 'Error';
+      created: number;
+      data: {
+        requestId: string;
+        conversationId: string | null;
+        status: JobStatus;
+        errorMessage: string | null;
+        completedAt: string | null;
+      };
+    };
+
+export interface VerifyWebhookArgs {
+  rawBody: string | Uint8Array;
+  signature: string | null | undefined;
+  secrets: string | string[];
+  /** Default 300. */
+  toleranceSeconds?: number;
+  /** Default Date.now(). */
+  nowMs?: number;
+}

@@ -1,0 +1,113 @@
+// Server configuration from the environment (the MCP client's "env" block).
+// Invalid values are refused at start; a missing API key is not: the server must still start
+// and list its tools, and each call then explains how to set the key.
+import * as z from 'zod';
+import { FayValidationError } from '../core/errors.js';
+import { DEFAULT_BASE_URL, validateBaseUrl, validateClientOptions } from '../core/input.js';
+
+export interface McpConfig {
+  apiKey: string | undefined;
+  baseUrl: string;
+  /** How long fay_research blocks before handing the request_id back. */
+  callWindowMs: number;
+  /** How long a task-augmented fay_research follows its job. */
+  maxWaitMs: number;
+  /** Shared status-call budget per sliding hour (undefined: the core's default). */
+  statusCallsPerHour: number | undefined;
+  /** Interval of progress notifications while waiting (the issue requires at most 10 s). */
+  heartbeatMs: number;
+}
+
+export const DEFAULT_CALL_WINDOW_SECONDS = 45; // under the ~60 s many clients allow a tool call
+export const DEFAULT_MAX_WAIT_SECONDS = 1800;
+export const HEARTBEAT_MS = 5_000;
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const seconds = (name: string, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: `${name} must be a number of seconds` })
+      .refine((n) => Number.isFinite(n) && n > 0 && n <= max, {
+        error: `${name} must be a number of seconds greater than 0 and at most ${max}`,
+      })
+      .optional(),
+  );
+
+const envSchema = z.object({
+  FAY_API_KEY: z.preprocess(
+    (value) => (typeof value === 'string' ? blankToUndefined(value.trim()) : value),
+    z.string().optional(),
+  ),
+  // Checked by the core's own rule below (http/https, no credentials, query or fragment).
+  FAY_BASE_URL: z.preprocess(blankToUndefined, z.string().optional()),
+  FAY_CALL_WINDOW_SECONDS: seconds('FAY_CALL_WINDOW_SECONDS', 3_600),
+  FAY_MAX_WAIT_SECONDS: seconds('FAY_MAX_WAIT_SECONDS', 86_400),
+  FAY_STATUS_CALLS_PER_HOUR: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'FAY_STATUS_CALLS_PER_HOUR must be a whole number' })
+      .int({ error: 'FAY_STATUS_CALLS_PER_HOUR must be a whole number' })
+      .positive({ error: 'FAY_STATUS_CALLS_PER_HOUR must be at least 1' })
+      .optional(),
+  ),
+});
+
+export type ConfigResult = { ok: true; config: McpConfig } | { ok: false; message: string };
+
+const ENV_NAMES: Record<string, string> = { apiKey: 'FAY_API_KEY', baseUrl: 'FAY_BASE_URL' };
+
+function refusal(problems: string[]): string {
+  return (
+    `Invalid configuration: ${problems.join('; ')}. Fix the "env" entry of the fay-mcp server ` +
+    "in your MCP client's configuration and restart it."
+  );
+}
+
+/** The refusal for a client option the core rejected, named as its environment variable. */
+function clientOptionRefusal(error: FayValidationError): string {
+  const field = error.field ?? '';
+  return refusal([error.message.replace(/\.$/, '').replace(field, ENV_NAMES[field] ?? field)]);
+}
+
+/** Reads the configuration; on invalid values returns one message naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      // Echo the bad value so the user can spot it (the key is never checked here).
+      return `${issue.message} (got ${JSON.stringify(env[name])})`;
+    });
+    return { ok: false, message: refusal(problems) };
+  }
+  const values = parsed.data;
+  let baseUrl: string;
+  try {
+    // The core's own rules, so a bad key or URL is refused now rather than at the first call.
+    const options = {
+      apiKey: values.FAY_API_KEY,
+      baseUrl: values.FAY_BASE_URL ?? DEFAULT_BASE_URL,
+    };
+    baseUrl = options.apiKey
+      ? validateClientOptions(options).baseUrl
+      : validateBaseUrl(options.baseUrl);
+  } catch (error) {
+    if (error instanceof FayValidationError)
+      return { ok: false, message: clientOptionRefusal(error) };
+    throw error;
+  }
+  return {
+    ok: true,
+    config: {
+      apiKey: values.FAY_API_KEY,
+      baseUrl,
+      callWindowMs: (values.FAY_CALL_WINDOW_SECONDS ?? DEFAULT_CALL_WINDOW_SECONDS) * 1000,
+      maxWaitMs: (values.FAY_MAX_WAIT_SECONDS ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+      statusCallsPerHour: values.FAY_STATUS_CALLS_PER_HOUR,
+      heartbeatMs: HEARTBEAT_MS,
+    },
+  };
+}

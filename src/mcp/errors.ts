@@ -1,0 +1,98 @@
+// Turns any failure into a tool result the assistant can act on: isError, one sentence saying what
+// happened and what to do. The core's messages are already written for users; here we add what only
+// the MCP face knows (the env variable to set, the tool to call next, the argument names).
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  FayAuthenticationError,
+  FayError,
+  FayRateLimitError,
+  FayResearchFailedError,
+  FayValidationError,
+} from '../core/errors.js';
+import type { Logger } from './log.js';
+
+/** Thrown by the tools when the server was started without FAY_API_KEY. */
+export class MissingApiKeyError extends Error {
+  constructor() {
+    super(
+      'No Fay API key is configured. Add FAY_API_KEY (a key from your Fay dashboard) to the "env" ' +
+        'of the fay-mcp server in your MCP client configuration, then restart the client.',
+    );
+    this.name = 'MissingApiKeyError';
+  }
+}
+
+/** An argument the assistant got wrong, named as the tool declares it. */
+export class InvalidArgumentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidArgumentError';
+  }
+}
+
+// The core names its inputs in camelCase; here they are snake_case arguments and env variables.
+const ARGUMENT_NAMES: Array<[RegExp, string]> = [
+  [/\boutputSchema\b/g, 'output_schema'],
+  [/\brequestId\b/g, 'request_id'],
+  [/\bbaseUrl\b/g, 'FAY_BASE_URL'],
+];
+
+function withArgumentNames(message: string): string {
+  return ARGUMENT_NAMES.reduce((text, [pattern, name]) => text.replace(pattern, name), message);
+}
+
+function retryHint(error: FayRateLimitError): string {
+  if (error.retryAfterMs === undefined) {
+    return 'Retry in a few minutes: Fay limits calls per hour (the free plan allows 10 researches and 100 status checks an hour).';
+  }
+  const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+  const at = new Date(Date.now() + seconds * 1000).toISOString().slice(11, 19);
+  return `Retry in ${seconds} s (after ${at} UTC).`;
+}
+
+/** The sentence a user or assistant reads for `error`. */
+export function describeError(error: unknown): string {
+  if (error instanceof MissingApiKeyError || error instanceof InvalidArgumentError) {
+    return error.message;
+  }
+  if (error instanceof FayAuthenticationError && error.code === 'INVALID_API_KEY') {
+    return (
+      'Fay rejected the API key (it is wrong, revoked or expired). Create a new key in the Fay ' +
+      'dashboard, put it in FAY_API_KEY in the "env" of the fay-mcp server in your MCP client ' +
+      'configuration, and restart the client.'
+    );
+  }
+  if (error instanceof FayRateLimitError) {
+    return `Fay's rate limit was reached. ${retryHint(error)}`;
+  }
+  if (error instanceof FayResearchFailedError) {
+    return (
+      `The research ${error.requestId ?? ''} failed on Fay's side: ` +
+      `${error.errorMessage ?? 'Fay gave no reason'}. Rephrase the prompt or try again later.`
+    );
+  }
+  if (error instanceof FayValidationError) {
+    return `Invalid input: ${withArgumentNames(error.message)}`;
+  }
+  if (error instanceof FayError) {
+    return withArgumentNames(error.message);
+  }
+  return `Unexpected error in the Fay MCP server: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+// Failures worth a log line (bugs and infrastructure), not an assistant's or user's mistake.
+function isUnexpected(error: unknown): boolean {
+  return !(
+    error instanceof FayError ||
+    error instanceof MissingApiKeyError ||
+    error instanceof InvalidArgumentError
+  );
+}
+
+/** The isError tool result for `error`; unexpected ones are logged with their stack. */
+export function errorResult(error: unknown, log?: Logger): CallToolResult {
+  if (isUnexpected(error)) {
+    log?.log('error', error instanceof Error ? (error.stack ?? error.message) : String(error));
+  }
+  return { isError: true, content: [{ type: 'text', text: describeError(error) }] };
+}

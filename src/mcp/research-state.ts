@@ -1,0 +1,113 @@
+// The one shape every tool (and the resource) reports a research in: snake_case like the Fay API,
+// declared once as the tools' outputSchema so structuredContent always validates.
+import * as z from 'zod';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ConversationStatus, FayClient, JobStatus } from '../core/index.js';
+
+export const researchStateShape = {
+  request_id: z.string().describe('The Fay research id (a UUID) to pass to the other fay_ tools.'),
+  status: z.string().describe('The job state: PENDING, PROCESSING, COMPLETED, FAILED or STOPPED.'),
+  output: z
+    .unknown()
+    .optional()
+    .describe('Once COMPLETED: the Markdown answer, or the JSON value for structured output.'),
+  error_message: z.string().optional().describe('Once FAILED: why, as Fay reported it.'),
+  created_at: z.string().nullable().optional(),
+  started_at: z.string().nullable().optional(),
+  completed_at: z.string().nullable().optional(),
+  message: z.string().optional().describe('What happened and what to do next.'),
+};
+
+export interface ResearchState {
+  request_id: string;
+  status: JobStatus;
+  output?: unknown;
+  error_message?: string;
+  created_at?: string | null;
+  started_at?: string | null;
+  completed_at?: string | null;
+  message?: string;
+}
+
+export function stateFromStatus(status: ConversationStatus): ResearchState {
+  return {
+    request_id: status.requestId,
+    status: status.status,
+    created_at: status.createdAt,
+    started_at: status.startedAt,
+    completed_at: status.completedAt,
+    ...(status.errorMessage !== null && status.status === 'FAILED'
+      ? { error_message: status.errorMessage }
+      : {}),
+  };
+}
+
+/** Markdown stays as is; structured output is shown as indented JSON. */
+export function outputText(output: unknown): string {
+  return typeof output === 'string' ? output : JSON.stringify(output, null, 2);
+}
+
+export function stillRunningMessage(requestId: string, status: JobStatus): string {
+  return (
+    `Fay is still researching (status ${status}); the job keeps running. Call fay_get_research ` +
+    `with request_id "${requestId}" in a minute or two to get the result.`
+  );
+}
+
+/** The state of a COMPLETED research, with its output. */
+export async function completedState(
+  client: FayClient,
+  status: ConversationStatus,
+  signal?: AbortSignal,
+): Promise<ResearchState> {
+  const { output } = await client.getOutput(status.requestId, { signal });
+  return { ...stateFromStatus(status), output: structuredValue(output, status.structuredOutput) };
+}
+
+// Structured output should be a JSON value; accept it also when Fay sends it as JSON text.
+function structuredValue(output: unknown, structured: boolean): unknown {
+  if (!structured || typeof output !== 'string') return output;
+  try {
+    return JSON.parse(output) as unknown;
+  } catch {
+    return output;
+  }
+}
+
+/** Current state of a research: its status, plus the output once COMPLETED. */
+export async function readResearch(
+  client: FayClient,
+  requestId: string,
+  signal?: AbortSignal,
+): Promise<ResearchState> {
+  const status = await client.getStatus(requestId, { signal });
+  const state = stateFromStatus(status);
+  switch (status.status) {
+    case 'COMPLETED':
+      return completedState(client, status, signal);
+    case 'FAILED':
+      return {
+        ...state,
+        message: `The research failed: ${status.errorMessage ?? 'Fay gave no reason'}. Rephrase the prompt or start it again.`,
+      };
+    case 'STOPPED':
+      return {
+        ...state,
+        message: 'The research was stopped; it has no output. Start a new one if needed.',
+      };
+    default:
+      return { ...state, message: stillRunningMessage(requestId, status.status) };
+  }
+}
+
+/** A successful tool result: the text the assistant reads, and the same state as structuredContent. */
+export function stateResult(state: ResearchState): CallToolResult {
+  const text =
+    state.status === 'COMPLETED' && state.output !== undefined
+      ? outputText(state.output)
+      : (state.message ?? `Research ${state.request_id} is ${state.status}.`);
+  return {
+    content: [{ type: 'text', text }],
+    structuredContent: { ...state } as Record<string, unknown>,
+  };
+}

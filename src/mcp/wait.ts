@@ -1,0 +1,99 @@
+// Waiting for a Fay job while keeping the client informed. The core polls on its budget-aware
+// schedule (every 3 s at first, up to 30 s apart); a separate heartbeat reports the last known
+// status and the elapsed time every few seconds, so progress keeps flowing between polls.
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { ConversationStatus, FayClient, JobStatus } from '../core/index.js';
+import { FayAbortedError, FayWaitTimeoutError } from '../core/errors.js';
+import { pollDelayMs } from '../core/schedule.js';
+import { defaultSleep } from '../core/sleep.js';
+
+export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+export interface Progress {
+  requestId: string;
+  status: JobStatus;
+  elapsedMs: number;
+}
+
+export interface HeartbeatWaitOptions {
+  signal?: AbortSignal;
+  /** Give up waiting (without stopping the job) after this long. */
+  maxWaitMs: number;
+  heartbeatMs: number;
+  /** When the research was started, for the elapsed time. */
+  startedAt: number;
+  initialStatus: JobStatus;
+  onProgress: (progress: Progress) => void;
+  onStatus?: (status: ConversationStatus) => void;
+}
+
+export type WaitOutcome =
+  { done: true; status: ConversationStatus } | { done: false; lastStatus: JobStatus };
+
+/**
+ * Waits for a job just created. Resolves with the COMPLETED status, or `done: false` when
+ * `maxWaitMs` ran out first. Throws the core's errors (failed, stopped, aborted, …). The remote
+ * job is never stopped here.
+ */
+export async function waitWithHeartbeat(
+  client: FayClient,
+  requestId: string,
+  options: HeartbeatWaitOptions,
+): Promise<WaitOutcome> {
+  let last = options.initialStatus;
+  const beat = () =>
+    options.onProgress({ requestId, status: last, elapsedMs: Date.now() - options.startedAt });
+  beat();
+  const heartbeat = setInterval(beat, options.heartbeatMs);
+  const waitUntil = Date.now() + options.maxWaitMs;
+  try {
+    // waitForCompletion polls at once, but a job just created cannot be done before the
+    // schedule's first delay (FayClient.research waits it too): one status call saved per research.
+    await defaultSleep(Math.min(pollDelayMs(0), options.maxWaitMs), options.signal).catch(() => {
+      throw new FayAbortedError(
+        `Waiting for Fay research ${requestId} was cancelled by the caller; the job keeps running on Fay.`,
+        { requestId },
+      );
+    });
+    const status = await client.waitForCompletion(requestId, {
+      signal: options.signal,
+      maxWaitMs: Math.max(1, Math.round(waitUntil - Date.now())),
+      onStatus: (current) => {
+        const changed = current.status !== last;
+        last = current.status;
+        options.onStatus?.(current);
+        if (changed) beat();
+      },
+    });
+    return { done: true, status };
+  } catch (error) {
+    if (error instanceof FayWaitTimeoutError) return { done: false, lastStatus: last };
+    throw error;
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/**
+ * Sends notifications/progress for the call when the client gave a progress token (else does
+ * nothing). `progress` is the elapsed time in seconds, which only grows, as the spec requires.
+ */
+export function progressNotifier(extra: ToolExtra): (progress: Progress) => void {
+  const token = extra._meta?.progressToken;
+  if (token === undefined) return () => {};
+  let previous = 0;
+  return ({ requestId, status, elapsedMs }) => {
+    const progress = Math.max(Math.round(elapsedMs) / 1000, previous + 0.001);
+    previous = progress;
+    const message = `Fay research ${status}, ${Math.round(elapsedMs / 1000)} s elapsed (request_id ${requestId}).`;
+    extra
+      .sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress, message },
+      })
+      .catch(() => {
+        // The client went away; the job goes on regardless.
+      });
+  };
+}

@@ -1,0 +1,74 @@
+import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { FayClient, ResearchInput } from '../../../../core/index.js';
+import { DEFAULT_MAX_WAIT_SECONDS } from '../description.js';
+import type { OperationContext } from './context.js';
+
+// The stop sent after a cancel must not hold the cancelled execution for long.
+const STOP_AFTER_CANCEL_TIMEOUT_MS = 10_000;
+
+/** The Output Schema parameter: JSON text in the editor, or an object when set by an expression. */
+function outputSchemaParameter({ fn, itemIndex }: OperationContext): Record<string, unknown> {
+  const value = fn.getNodeParameter('outputSchema', itemIndex) as unknown;
+  if (typeof value !== 'string') return value as Record<string, unknown>;
+  try {
+    return JSON.parse(value) as Record<string, unknown>;
+  } catch (error) {
+    throw new NodeOperationError(
+      fn.getNode(),
+      `Output Schema is not valid JSON (${(error as Error).message}). Write a JSON Schema such as { "type": "object", "properties": { "summary": { "type": "string" } } }.`,
+      { itemIndex },
+    );
+  }
+}
+
+function researchInput(ctx: OperationContext): ResearchInput {
+  const { fn, itemIndex } = ctx;
+  const prompt = fn.getNodeParameter('prompt', itemIndex) as string;
+  const structured = fn.getNodeParameter('structuredOutput', itemIndex, false) as boolean;
+  // The core validates both (empty prompt, schema that is not a JSON Schema) before any request.
+  return structured ? { prompt, outputSchema: outputSchemaParameter(ctx) } : { prompt };
+}
+
+async function stopQuietly(client: FayClient, requestId: string): Promise<void> {
+  await client
+    .stopConversation(requestId, { signal: AbortSignal.timeout(STOP_AFTER_CANCEL_TIMEOUT_MS) })
+    // Best effort: the cancel itself is what the user sees.
+    .catch(() => undefined);
+}
+
+/**
+ * Waiting on: → { requestId, conversationId, status: 'COMPLETED', createdAt, startedAt,
+ * completedAt, output }. Waiting off: → { requestId, status, createdAt } at once.
+ */
+export async function create(ctx: OperationContext): Promise<IDataObject> {
+  const { fn, client, itemIndex, signal } = ctx;
+  const input = researchInput(ctx);
+  if (!(fn.getNodeParameter('waitForCompletion', itemIndex, true) as boolean)) {
+    return { ...(await client.createConversation(input, { signal })) };
+  }
+  const maxWaitSeconds = fn.getNodeParameter(
+    'maxWaitSeconds',
+    itemIndex,
+    DEFAULT_MAX_WAIT_SECONDS,
+  ) as number;
+  let requestId: string | undefined;
+  let settled = false;
+  try {
+    const result = await client.research(input, {
+      signal,
+      maxWaitMs: Math.round(maxWaitSeconds * 1000),
+      onCreated: (created) => {
+        requestId = created.requestId;
+      },
+    });
+    settled = true;
+    return { ...result } as IDataObject;
+  } finally {
+    // Cancelled (or a sibling item failed): the job would otherwise run, and bill, for nothing.
+    // A wait that merely ran out does not stop it: its answer can still be fetched later.
+    if (!settled && signal.aborted && requestId !== undefined) {
+      await stopQuietly(client, requestId);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// The n8n transport of the core client: every Fay request goes through n8n's authenticated request
+// helper (so the credential, n8n's proxy settings and request handling apply) and every wait
+// through n8n-workflow's cancellable sleep. Built per execution; nothing outlives it.
+import type {
+  IExecuteFunctions,
+  IHttpRequestOptions,
+  IN8nHttpFullResponse,
+  ICredentialDataDecryptedObject,
+} from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+import { FayClient, type Transport, type TransportResponse } from '../../../core/index.js';
+
+export const CREDENTIAL_TYPE = 'fayApi';
+
+/**
+ * n8n 2.x's httpRequestWithAuthentication replaces `abortSignal` with the context's
+ * getExecutionCancelSignal(). The core's per-attempt signal (execution cancel + attempt timeout)
+ * must win: it enforces the timeout, and lets the stop request sent after a cancel go out.
+ * So the helper runs on a view of the context whose cancel signal is this request's signal.
+ */
+function withRequestSignal(fn: IExecuteFunctions, signal: AbortSignal): IExecuteFunctions {
+  return Object.create(fn, {
+    getExecutionCancelSignal: { value: () => signal },
+  }) as IExecuteFunctions;
+}
+
+function headerReader(headers: unknown): TransportResponse['headers'] {
+  const record = (typeof headers === 'object' && headers !== null ? headers : {}) as Record<
+    string,
+    unknown
+  >;
+  return {
+    get(name) {
+      const wanted = name.toLowerCase();
+      const key = Object.keys(record).find((k) => k.toLowerCase() === wanted);
+      const value = key === undefined ? undefined : record[key];
+      if (value === undefined || value === null) return null;
+      return Array.isArray(value) ? value.join(', ') : String(value);
+    },
+  };
+}
+
+/** The body as text whatever n8n handed back (text is asked for; Buffers and parsed JSON are tolerated). */
+function bodyText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (body === undefined || body === null) return '';
+  if (body instanceof Uint8Array) return new TextDecoder().decode(body);
+  if (body instanceof ArrayBuffer) return new TextDecoder().decode(new Uint8Array(body));
+  return JSON.stringify(body);
+}
+
+export function createN8nTransport(fn: IExecuteFunctions): Transport {
+  return async (req) => {
+    const options: IHttpRequestOptions = {
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+      body: req.body,
+      abortSignal: req.signal,
+      returnFullResponse: true,
+      // HTTP error statuses are answers for the core to map, not exceptions.
+      ignoreHttpStatusErrors: true,
+      json: false,
+      // Raw text: the core parses and validates the JSON itself.
+      encoding: 'text',
+    };
+    // Network failures propagate as n8n's NodeApiError, whose `cause` (the axios error) carries
+    // the Node code (ECONNREFUSED…); the core reduces it to name, message and code.
+    const response = (await fn.helpers.httpRequestWithAuthentication.call(
+      withRequestSignal(fn, req.signal),
+      CREDENTIAL_TYPE,
+      options,
+    )) as IN8nHttpFullResponse;
+    return {
+      status: response.statusCode,
+      headers: headerReader(response.headers),
+      body: bodyText(response.body),
+    };
+  };
+}
+
+/** One client per execution: no key (n8n's helper authenticates), n8n's sleep, the credential's base URL. */
+export async function createFayClient(fn: IExecuteFunctions): Promise<FayClient> {
+  const credentials = await fn.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
+  const baseUrl = typeof credentials.baseUrl === 'string' ? credentials.baseUrl : '';
+  return new FayClient({
+    baseUrl: baseUrl.trim() === '' ? undefined : baseUrl,
+    transport: createN8nTransport(fn),
+    sleep,
+    userAgent: 'n8n',
+  });
+}

@@ -1,0 +1,83 @@
+// Cold start of the MCP server: spawn → initialize → tools/list answered, for fay-mcp
+// (dist/mcp/bin.js, which enables Node's compile cache) and for a minimal SDK server with one
+// trivial tool, measured alternately in the same run; the figure is the ratio of the medians
+// (goal ≤ 1.2×). fay-mcp without the compile cache (dist/mcp/main.js) is shown too.
+// Part of `npm run bench`; alone: `node test/bench/run.ts mcp-cold-start` (after a build).
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ListToolsResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { fixed, pass, type BenchTable } from './support.ts';
+
+const BIN = fileURLToPath(new URL('../../dist/mcp/bin.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/mcp/main.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+// Plain JavaScript like the built bin, so neither side pays for TypeScript stripping.
+const MINIMAL_SERVER = `
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import * as z from 'zod';
+const server = new McpServer({ name: 'minimal', version: '1.0.0' });
+server.registerTool('echo', { inputSchema: { text: z.string() } }, ({ text }) => ({
+  content: [{ type: 'text', text }],
+}));
+await server.connect(new StdioServerTransport());
+process.stdin.on('end', () => process.exit(0));
+`;
+
+async function coldStartMs(args: string[]): Promise<number> {
+  const started = performance.now();
+  const client = new Client({ name: 'bench', version: '1.0.0' });
+  await client.connect(
+    new StdioClientTransport({ command: process.execPath, args, cwd: ROOT, stderr: 'ignore' }),
+  );
+  // A raw request: client.listTools() would also time the client compiling output validators.
+  await client.request({ method: 'tools/list' }, ListToolsResultSchema);
+  const elapsed = performance.now() - started;
+  await client.close();
+  return elapsed;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const RUNS = 15;
+const GOAL = 1.2;
+const MINIMAL_ARGS = ['--input-type=module', '-e', MINIMAL_SERVER];
+
+export default async function mcpColdStart(): Promise<BenchTable[]> {
+  const contenders: Array<[string, string[]]> = [
+    ['fay-mcp (dist/mcp/bin.js)', [BIN]],
+    ['fay-mcp without compile cache (dist/mcp/main.js)', [MAIN]],
+    ['minimal SDK server, one tool', MINIMAL_ARGS],
+  ];
+  const times: number[][] = contenders.map(() => []);
+  for (const [, args] of contenders) await coldStartMs(args); // warm the file system cache
+  // Alternating, so load from other processes hits all alike.
+  for (let i = 0; i < RUNS; i++) {
+    for (const [index, [, args]] of contenders.entries()) {
+      times[index]!.push(await coldStartMs(args));
+    }
+  }
+  const medians = times.map(median);
+  const baseline = medians[2]!;
+  return [
+    {
+      title: `MCP cold start: spawn → initialize → tools/list answered (median of ${RUNS})`,
+      columns: ['server', 'ms', 'vs minimal', `goal ≤ ${GOAL}×`],
+      rows: contenders.map(([name], index) => {
+        const ratio = medians[index]! / baseline;
+        return [
+          name,
+          fixed(medians[index]!, 0),
+          `${fixed(ratio, 2)}×`,
+          index < 2 ? pass(ratio <= GOAL) : '',
+        ];
+      }),
+    },
+  ];
+}

@@ -1,0 +1,12 @@
+// `npm run bench`: runs each bench module below in turn and prints its tables (ours next to the
+// baseline). Needs dist/ (npm run bench builds first). To add a bench, add one line here.
+import { formatTable, type Bench } from './support.ts';
+
+const BENCHES = ['./polling.ts', './overhead.ts', './concurrency.ts', './mcp-cold-start.ts'];
+
+const only = process.argv.slice(2);
+for (const path of BENCHES) {
+  if (only.length > 0 && !only.some((o) => path.includes(o))) continue;
+  const bench = ((await import(path)) as { default: Bench }).default;
+  for (const table of await bench()) console.log(formatTable(table));
+}

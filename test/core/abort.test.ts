@@ -1,0 +1,167 @@
+// Point 5: the caller's signal aborts at once — before sending, mid-request, during retry
+// sleeps, poll sleeps and budget waits — leaving no listeners or timers; stopping the remote job
+// is an option.
+import { getEventListeners } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
+import { defaultSleep, FayAbortedError, FayWaitTimeoutError } from '../../src/core/index.ts';
+import type { Sleep } from '../../src/core/index.ts';
+import { client, rejection, server, UNKNOWN_ID } from './helpers.ts';
+
+const pendingTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+/** A real (long) sleep that aborts `controller` once it is under way. */
+function abortingSleep(controller: AbortController): Sleep & { calls: number } {
+  const sleep = (ms: number, signal?: AbortSignal) => {
+    sleep.calls += 1;
+    const waiting = defaultSleep(ms * 1000, signal);
+    setImmediate(() => controller.abort());
+    return waiting;
+  };
+  sleep.calls = 0;
+  return sleep;
+}
+
+function expectClean(signal: AbortSignal, timersBefore: number) {
+  expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  expect(pendingTimers()).toBeLessThanOrEqual(timersBefore);
+}
+
+describe('abort', () => {
+  it('sends nothing when the signal is already aborted', async () => {
+    const s = await server();
+    const error = await rejection(
+      client(s).research({ prompt: 'x' }, { signal: AbortSignal.abort() }),
+    );
+    expect(error).toBeInstanceOf(FayAbortedError);
+    expect(error).toMatchObject({ code: 'ABORTED' });
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it('aborts a request in flight at once', async () => {
+    const s = await server();
+    s.injectFault({ endpoint: 'status', kind: 'slow', delayMs: 60_000 });
+    const controller = new AbortController();
+    const timers = pendingTimers();
+    const call = client(s).getStatus(UNKNOWN_ID, { signal: controller.signal });
+    await vi.waitFor(() => expect(s.count('status')).toBe(1));
+    controller.abort();
+    const error = await rejection(call);
+    expect(error).toBeInstanceOf(FayAbortedError);
+    expect(error.message).toMatch(/status call was cancelled/);
+    await vi.waitFor(() => expect(s.requests[0]?.statusCode).toBe('dropped'));
+    expectClean(controller.signal, timers);
+  });
+
+  it('aborts during a retry sleep', async () => {
+    const s = await server();
+    s.injectFault({ endpoint: 'status', kind: 'http-500', times: Infinity });
+    const controller = new AbortController();
+    const sleep = abortingSleep(controller);
+    const timers = pendingTimers();
+    const error = await rejection(
+      client(s, { sleep }).getStatus(UNKNOWN_ID, { signal: controller.signal }),
+    );
+    expect(error).toBeInstanceOf(FayAbortedError);
+    expect(sleep.calls).toBe(1);
+    expect(s.count('status')).toBe(1);
+    expectClean(controller.signal, timers);
+  });
+
+  it('aborts during a poll sleep, leaving the job running by default', async () => {
+    const s = await server();
+    const controller = new AbortController();
+    const sleep = abortingSleep(controller);
+    const timers = pendingTimers();
+    let requestId = '';
+    const error = await rejection(
+      client(s, { sleep }).research(
+        { prompt: 'never [fay:never]' },
+        { signal: controller.signal, onCreated: (c) => (requestId = c.requestId) },
+      ),
+    );
+    expect(error).toBeInstanceOf(FayAbortedError);
+    expect(error).toMatchObject({ requestId });
+    expect(error.message).toMatch(/keeps running/);
+    expect(s.count('stop')).toBe(0);
+    expect(s.jobState(requestId)).not.toBe('STOPPED');
+    expectClean(controller.signal, timers);
+  });
+
+  it('stops the remote job on abort when stopOnAbort is set', async () => {
+    const s = await server();
+    const controller = new AbortController();
+    let requestId = '';
+    const error = await rejection(
+      client(s).research(
+        { prompt: 'never [fay:never]' },
+        {
+          signal: controller.signal,
+          stopOnAbort: true,
+          onStatus: (st) => {
+            requestId = st.requestId;
+            controller.abort();
+          },
+        },
+      ),
+    );
+    expect(error).toBeInstanceOf(FayAbortedError);
+    expect(error.message).toMatch(/asked to stop/);
+    expect(s.count('stop')).toBe(1);
+    expect(s.jobState(requestId)).toBe('STOPPED');
+  });
+
+  it('aborts while waiting for a status-budget slot', async () => {
+    const s = await server({ jobDurationMs: 60_000 });
+    const c = client(s, { statusCallsPerHour: 1, sleep: defaultSleep });
+    const { requestId } = await c.createConversation({ prompt: 'x' });
+    await c.getStatus(requestId); // spends the budget for an hour
+    const controller = new AbortController();
+    const timers = pendingTimers();
+    const waiting = c.waitForCompletion(requestId, { signal: controller.signal });
+    setImmediate(() => controller.abort());
+    await expect(waiting).rejects.toBeInstanceOf(FayAbortedError);
+    expect(s.count('status')).toBe(1);
+    expectClean(controller.signal, timers);
+  });
+
+  it('leaves no listener or timer behind after calls that succeed', async () => {
+    const s = await server();
+    const controller = new AbortController();
+    const timers = pendingTimers();
+    await client(s).research(
+      { prompt: 'quick [fay:duration=10]' },
+      { signal: controller.signal, maxWaitMs: 60_000 },
+    );
+    expectClean(controller.signal, timers);
+  });
+});
+
+describe('maxWaitMs', () => {
+  it('throws FayWaitTimeoutError with the last status, leaving the job running', async () => {
+    const s = await server();
+    let requestId = '';
+    const error = await rejection(
+      client(s).research(
+        { prompt: 'never [fay:never]' },
+        { maxWaitMs: 300, onCreated: (c) => (requestId = c.requestId) },
+      ),
+    );
+    expect(error).toBeInstanceOf(FayWaitTimeoutError);
+    expect(error).toMatchObject({ code: 'WAIT_TIMEOUT', requestId, lastStatus: 'PROCESSING' });
+    expect(error.message).toMatch(/may still be running/);
+    expect(s.count('stop')).toBe(0);
+  });
+
+  it('stops the job when it runs out and stopOnAbort is set', async () => {
+    const s = await server();
+    let requestId = '';
+    const error = await rejection(
+      client(s).research(
+        { prompt: 'never [fay:never]' },
+        { maxWaitMs: 300, stopOnAbort: true, onCreated: (c) => (requestId = c.requestId) },
+      ),
+    );
+    expect(error).toBeInstanceOf(FayWaitTimeoutError);
+    expect(s.jobState(requestId)).toBe('STOPPED');
+  });
+});

@@ -1,0 +1,192 @@
+// fay_start_research / fay_get_research / fay_stop_research, the research resources, and
+// task-augmented fay_research (create, get, result, cancel → the Fay job is stopped).
+import { describe, expect, it } from 'vitest';
+import {
+  CallToolResultSchema,
+  CreateTaskResultSchema,
+  type CallToolResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import { useLocalFay, itNeverLeaksTheKey, pollUntilFinal, stateOf, textOf } from './harness.ts';
+
+const local = useLocalFay();
+
+async function call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  return (await local.session.client.callTool({ name, arguments: args })) as CallToolResult;
+}
+
+function jobOf(requestId: string) {
+  const job = local.fay.jobs.get(requestId);
+  if (!job) throw new Error(`no job ${requestId} on the Fay server`);
+  return job;
+}
+
+describe('start, get, stop', () => {
+  it('starts at once, reports status, then the answer once COMPLETED', async () => {
+    const started = await call('fay_start_research', { prompt: 'Battery recycling' });
+    expect(started.isError).toBeFalsy();
+    const { request_id: id, status } = stateOf(started);
+    expect(status).toBe('PENDING');
+    expect(textOf(started)).toContain(`fay_get_research with request_id "${id}"`);
+
+    const running = await call('fay_get_research', { request_id: id });
+    expect(['PENDING', 'PROCESSING', 'COMPLETED']).toContain(stateOf(running).status);
+
+    const done = await pollUntilFinal(local.session.client, id);
+    expect(stateOf(done)).toMatchObject({ request_id: id, status: 'COMPLETED' });
+    expect(textOf(done)).toContain('# Research: Battery recycling');
+  });
+
+  it('gives the error message of a FAILED job', async () => {
+    const { request_id: id } = stateOf(
+      await call('fay_start_research', { prompt: 'Bad job [fay:fail]' }),
+    );
+    const failed = await pollUntilFinal(local.session.client, id);
+    expect(failed.isError).toBeFalsy();
+    expect(stateOf(failed).status).toBe('FAILED');
+    expect(stateOf(failed).error_message).toBeTruthy();
+    expect(textOf(failed)).toContain(stateOf(failed).error_message);
+  });
+
+  it('stops a running job, and answers a second stop clearly', async () => {
+    const { request_id: id } = stateOf(
+      await call('fay_start_research', { prompt: 'Endless [fay:never]' }),
+    );
+    const stopped = await call('fay_stop_research', { request_id: id });
+    expect(stopped.isError).toBeFalsy();
+    expect(stateOf(stopped)).toMatchObject({ request_id: id, status: 'STOPPED' });
+    expect(jobOf(id).stoppedAtMs).not.toBeNull();
+
+    const again = await call('fay_stop_research', { request_id: id });
+    expect(again.isError).toBeFalsy();
+    expect(stateOf(again).status).toBe('STOPPED');
+    expect(textOf(again)).toMatch(/already finished \(STOPPED\), so nothing was stopped/);
+  });
+
+  it('answers an unknown request_id as an error result', async () => {
+    const result = await call('fay_get_research', {
+      request_id: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/Fay has no research/);
+  });
+});
+
+describe('resources', () => {
+  it('lists researches started here and reads one as fay://research/{request_id}', async () => {
+    const { request_id: id } = stateOf(
+      await call('fay_start_research', { prompt: 'Listed research' }),
+    );
+    const { resourceTemplates } = await local.session.client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toContain('fay://research/{request_id}');
+
+    const { resources } = await local.session.client.listResources();
+    const listed = resources.find((r) => r.uri === `fay://research/${id}`);
+    expect(listed).toMatchObject({ title: 'Listed research', mimeType: 'application/json' });
+
+    await pollUntilFinal(local.session.client, id);
+    const read = await local.session.client.readResource({ uri: `fay://research/${id}` });
+    const content = read.contents[0] as { text: string; mimeType: string };
+    expect(content.mimeType).toBe('application/json');
+    const state = JSON.parse(content.text) as { status: string; output: string };
+    expect(state.status).toBe('COMPLETED');
+    expect(state.output).toContain('# Research: Listed research');
+  });
+});
+
+describe('tasks', () => {
+  async function createTask(prompt: string) {
+    const { task } = await local.session.client.request(
+      { method: 'tools/call', params: { name: 'fay_research', arguments: { prompt } } },
+      CreateTaskResultSchema,
+      { task: { ttl: 60_000 } },
+    );
+    return task;
+  }
+
+  it('creates a task at once; tasks/get follows the job; tasks/result has the answer', async () => {
+    const task = await createTask('Task topic [fay:duration=2000]');
+    expect(task.status).toBe('working');
+
+    const result = await local.session.client.experimental.tasks.getTaskResult(
+      task.taskId,
+      CallToolResultSchema,
+    );
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toContain('# Research: Task topic');
+    expect(stateOf(result).status).toBe('COMPLETED');
+
+    const finished = await local.session.client.experimental.tasks.getTask(task.taskId);
+    expect(finished.status).toBe('completed');
+    const id = stateOf(result).request_id;
+    expect(finished.statusMessage).toBe(`Fay research ${id} is COMPLETED.`);
+    // Every change of the Fay job's status was pushed to the task (notifications/tasks/status).
+    const pushed = local.session.received.flatMap((message) =>
+      'method' in message &&
+      message.method === 'notifications/tasks/status' &&
+      message.params?.taskId === task.taskId
+        ? [message.params.status, message.params.statusMessage]
+        : [],
+    );
+    expect(pushed).toEqual(
+      expect.arrayContaining(['working', `Fay research ${id} is PENDING.`, 'completed']),
+    );
+    const { tasks } = await local.session.client.experimental.tasks.listTasks();
+    expect(tasks.map((t) => t.taskId)).toContain(task.taskId);
+  });
+
+  /** The job is created in the background right after the task: poll until the task names it. */
+  async function jobOfTask(taskId: string): Promise<string> {
+    for (;;) {
+      const { statusMessage } = await local.session.client.experimental.tasks.getTask(taskId);
+      const requestId = /^Fay research ([0-9a-f-]{36}) is/.exec(statusMessage ?? '')?.[1];
+      if (requestId) return requestId;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('tasks/cancel stops the Fay job', async () => {
+    const task = await createTask('Cancelled task [fay:never]');
+    const requestId = await jobOfTask(task.taskId);
+    expect(jobOf(requestId).prompt).toBe('Cancelled task [fay:never]');
+
+    const cancelled = await local.session.client.experimental.tasks.cancelTask(task.taskId);
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.statusMessage).toBe(`Cancelled; Fay research ${requestId} is STOPPED.`);
+    // tasks/cancel answers once Fay has confirmed the stop.
+    expect(jobOf(requestId).stoppedAtMs).not.toBeNull();
+    expect(local.fay.count('stop', { requestId })).toBe(1);
+    const state = stateOf(await call('fay_get_research', { request_id: requestId }));
+    expect(state.status).toBe('STOPPED');
+  });
+
+  it('a cancel whose stop fails still cancels the task, and says how to stop the job', async () => {
+    const task = await createTask('Hard to stop [fay:never]');
+    const requestId = await jobOfTask(task.taskId);
+    // A Retry-After longer than the client accepts fails the stop at once.
+    local.fay.injectFault({ endpoint: 'stop', kind: 'rate-limit', delayMs: 120_000 });
+    const cancelled = await local.session.client.experimental.tasks.cancelTask(task.taskId);
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.statusMessage).toMatch(
+      new RegExp(
+        `^Cancelled, but stopping Fay research ${requestId} failed: Fay's rate limit .* Stop it with fay_stop_research\\.$`,
+      ),
+    );
+    expect(jobOf(requestId).stoppedAtMs).toBeNull();
+    await call('fay_stop_research', { request_id: requestId });
+  });
+
+  it('a task with bad arguments fails with the message naming the field', async () => {
+    const task = await createTask('');
+    const result = await local.session.client.experimental.tasks.getTaskResult(
+      task.taskId,
+      CallToolResultSchema,
+    );
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/^Invalid input: prompt is empty/);
+    expect((await local.session.client.experimental.tasks.getTask(task.taskId)).status).toBe(
+      'failed',
+    );
+  });
+});
+
+itNeverLeaksTheKey();

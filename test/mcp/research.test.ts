@@ -1,0 +1,150 @@
+// fay_research end to end: the built server over stdio, against the local Fay server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
+import {
+  useLocalFay,
+  connect,
+  itNeverLeaksTheKey,
+  pollUntilFinal,
+  serverEnv,
+  stateOf,
+  textOf,
+  type Session,
+} from './harness.ts';
+
+const local = useLocalFay();
+
+describe('tools/list', () => {
+  it('lists the four tools with truthful annotations, schemas and task support', async () => {
+    const { tools } = await local.session.client.listTools();
+    const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'fay_get_research',
+      'fay_research',
+      'fay_start_research',
+      'fay_stop_research',
+    ]);
+    for (const tool of tools) {
+      expect(tool.annotations?.openWorldHint).toBe(true);
+      expect(tool.description?.length).toBeGreaterThan(100);
+      expect(tool.outputSchema?.properties).toHaveProperty('request_id');
+    }
+    expect(byName.fay_get_research?.annotations).toMatchObject({
+      readOnlyHint: true,
+      idempotentHint: true,
+    });
+    expect(byName.fay_stop_research?.annotations).toMatchObject({ destructiveHint: true });
+    expect(byName.fay_research?.annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: false,
+    });
+    expect(byName.fay_research?.execution?.taskSupport).toBe('optional');
+    expect(byName.fay_research?.inputSchema).toMatchObject({
+      properties: { prompt: { type: 'string' }, output_schema: { type: 'object' } },
+      required: ['prompt'],
+    });
+    expect(byName.fay_get_research?.inputSchema).toMatchObject({
+      properties: { request_id: { type: 'string', format: 'uuid' } },
+      required: ['request_id'],
+    });
+  });
+});
+
+describe('fay_research', () => {
+  it('waits for the answer, with progress (status and elapsed time) on a heartbeat', async () => {
+    const progress: Progress[] = [];
+    const result = (await local.session.client.callTool(
+      { name: 'fay_research', arguments: { prompt: 'Ocean heat records [fay:duration=7000]' } },
+      undefined,
+      { onprogress: (p) => progress.push(p) },
+    )) as CallToolResult;
+
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toContain('# Research: Ocean heat records');
+    expect(stateOf(result)).toMatchObject({ status: 'COMPLETED' });
+    expect(stateOf(result).output).toBe(textOf(result));
+
+    for (const p of progress) {
+      expect(p.message).toMatch(/^Fay research (PENDING|PROCESSING|COMPLETED), \d+ s elapsed/);
+    }
+    const values = progress.map((p) => p.progress);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(new Set(values).size).toBe(values.length);
+    // Between two status polls (3 s apart at first) the 5 s heartbeat repeats the last status.
+    const statuses = progress.map((p) => /research (\w+)/.exec(p.message ?? '')?.[1]);
+    expect(statuses.some((status, i) => i > 0 && status === statuses[i - 1])).toBe(true);
+    expect(statuses.at(-1)).toBe('COMPLETED');
+  });
+
+  it('answers structured output as JSON text and as the structured output value', async () => {
+    const schema = {
+      type: 'object',
+      properties: { city: { type: 'string' }, population: { type: 'number' } },
+      required: ['city', 'population'],
+    };
+    const result = (await local.session.client.callTool({
+      name: 'fay_research',
+      arguments: { prompt: 'Largest city in Peru', output_schema: schema },
+    })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    const output = stateOf(result).output as Record<string, unknown>;
+    expect(typeof output.city).toBe('string');
+    expect(typeof output.population).toBe('number');
+    expect(JSON.parse(textOf(result))).toEqual(output);
+  });
+
+  it('reports a failed job as an error result carrying the job message', async () => {
+    const result = (await local.session.client.callTool({
+      name: 'fay_research',
+      arguments: { prompt: 'Doomed question [fay:fail]' },
+    })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/failed on Fay's side: .+\. Rephrase the prompt/);
+  });
+});
+
+describe('call window', () => {
+  let windowed: Session;
+  beforeAll(async () => {
+    windowed = await connect(serverEnv(local.fay.url, { FAY_CALL_WINDOW_SECONDS: '1' }));
+  });
+  afterAll(() => windowed?.close());
+
+  it('hands the request_id back (not an error) and fay_get_research later has the answer', async () => {
+    const result = (await windowed.client.callTool({
+      name: 'fay_research',
+      arguments: { prompt: 'Slow topic [fay:duration=3000]' },
+    })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    const state = stateOf(result);
+    expect(['PENDING', 'PROCESSING']).toContain(state.status);
+    expect(state.request_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(textOf(result)).toContain(`Call fay_get_research with request_id "${state.request_id}"`);
+
+    const done = await pollUntilFinal(windowed.client, state.request_id);
+    expect(stateOf(done)).toMatchObject({ request_id: state.request_id, status: 'COMPLETED' });
+    expect(textOf(done)).toContain('# Research: Slow topic');
+    expect(local.fay.count('stop')).toBe(0);
+  });
+});
+
+describe('a cancelled call', () => {
+  it('leaves the Fay job running, its result still available', async () => {
+    const controller = new AbortController();
+    const call = local.session.client.callTool(
+      { name: 'fay_research', arguments: { prompt: 'Cancelled wait [fay:duration=3000]' } },
+      undefined,
+      { signal: controller.signal, onprogress: () => controller.abort('user gave up') },
+    );
+    await expect(call).rejects.toThrow();
+    const job = [...local.fay.jobs.values()].find((j) => j.prompt.startsWith('Cancelled wait'));
+    expect(job).toBeDefined();
+
+    const done = await pollUntilFinal(local.session.client, job!.requestId);
+    expect(stateOf(done).status).toBe('COMPLETED');
+    expect(job!.stoppedAtMs).toBeNull();
+    expect(local.fay.count('stop', { requestId: job!.requestId })).toBe(0);
+  });
+});
+
+itNeverLeaksTheKey();
