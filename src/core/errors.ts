@@ -113,13 +113,18 @@ export class FayAbortedError extends FayError {
   }
 }
 
+/** A failed job's reason, ready to sit inside a sentence (Fay's own may end with a period). */
+export function failureReason(errorMessage: string | null): string {
+  return (errorMessage ?? 'Fay gave no reason').trim().replace(/[.!?\s]+$/, '');
+}
+
 export class FayResearchFailedError extends FayError {
   /** The job's own error_message, as Fay reported it. */
   readonly errorMessage: string | null;
 
   constructor(requestId: string, errorMessage: string | null) {
     super(
-      `Fay research ${requestId} failed: ${errorMessage ?? 'Fay gave no reason'}. ` +
+      `Fay research ${requestId} failed: ${failureReason(errorMessage)}. ` +
         'Rephrase the prompt or try again later.',
       { code: 'RESEARCH_FAILED', requestId },
     );
@@ -144,9 +149,9 @@ export class FayWaitTimeoutError extends FayError {
 
   constructor(requestId: string, lastStatus: string | null, maxWaitMs: number) {
     super(
-      `Fay research ${requestId} did not finish within ${maxWaitMs} ms (last status: ` +
-        `${lastStatus ?? 'unknown'}). It may still be running: wait for it again with ` +
-        'its request id, or raise maxWaitMs.',
+      `Fay research ${requestId} did not finish within ${maxWaitMs} ms ` +
+        (lastStatus === null ? '(no status checked yet)' : `(last status: ${lastStatus})`) +
+        '. It may still be running: wait for it again with its request id, or raise maxWaitMs.',
       { code: 'WAIT_TIMEOUT', requestId },
     );
     this.lastStatus = lastStatus;

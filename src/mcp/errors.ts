@@ -8,6 +8,7 @@ import {
   FayRateLimitError,
   FayResearchFailedError,
   FayValidationError,
+  failureReason,
 } from '../core/errors.js';
 import type { Logger } from './log.js';
 
@@ -68,7 +69,7 @@ export function describeError(error: unknown): string {
   if (error instanceof FayResearchFailedError) {
     return (
       `The research ${error.requestId ?? ''} failed on Fay's side: ` +
-      `${error.errorMessage ?? 'Fay gave no reason'}. Rephrase the prompt or try again later.`
+      `${failureReason(error.errorMessage)}. Rephrase the prompt or try again later.`
     );
   }
   if (error instanceof FayValidationError) {

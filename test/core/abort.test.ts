@@ -152,6 +152,14 @@ describe('maxWaitMs', () => {
     expect(s.count('stop')).toBe(0);
   });
 
+  it('says so when the wait runs out before the first status check', async () => {
+    const s = await server();
+    const error = await rejection(client(s).research({ prompt: 'x' }, { maxWaitMs: 1 }));
+    expect(error).toMatchObject({ code: 'WAIT_TIMEOUT', lastStatus: null });
+    expect(error.message).toMatch(/\(no status checked yet\)\. It may still be running/);
+    expect(s.count('status')).toBe(0);
+  });
+
   it('stops the job when it runs out and stopOnAbort is set', async () => {
     const s = await server();
     let requestId = '';

@@ -46,7 +46,8 @@ describe('research', () => {
     expect(error).toBeInstanceOf(FayResearchFailedError);
     expect(error).toMatchObject({ code: 'RESEARCH_FAILED', requestId: expect.any(String) });
     expect((error as FayResearchFailedError).errorMessage).toMatch(/could not be retrieved/);
-    expect(error.message).toMatch(/could not be retrieved/);
+    // Fay's own message ends with a period; the sentence around it must not double it.
+    expect(error.message).toMatch(/could not be retrieved\. Rephrase/);
     expect(s.count('output')).toBe(0);
   });
 
