@@ -2,7 +2,10 @@
 // (icons, codex files, and the package.json that makes dist/n8n CommonJS,
 // because n8n loads nodes and credentials with require()).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync } from 'node:fs';
+import { chmodSync, cpSync, rmSync } from 'node:fs';
+
+// From scratch, so no file of an older build is ever packed.
+rmSync('dist', { recursive: true, force: true });
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], {
   stdio: 'inherit',
