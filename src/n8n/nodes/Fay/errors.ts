@@ -16,7 +16,10 @@ export function userMessage(error: unknown): string {
   if (error instanceof FayWaitTimeoutError) {
     return (
       `Fay research ${error.requestId} did not finish within the node's "Max Wait (Seconds)" ` +
-      `(last status: ${error.lastStatus ?? 'unknown'}). It keeps running on Fay: get its answer ` +
+      (error.lastStatus === null
+        ? '(no status checked yet)'
+        : `(last status: ${error.lastStatus})`) +
+      '. It keeps running on Fay: get its answer ' +
       `later with the Get Output operation and request ID ${error.requestId}, raise the maximum ` +
       'wait, or turn off "Wait for Completion" and use the Fay Trigger to be notified.'
     );
