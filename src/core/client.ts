@@ -20,6 +20,7 @@ import {
   FayServerError,
   FayTimeoutError,
   FayValidationError,
+  inSentence,
 } from './errors.js';
 import {
   validateCallOptions,
@@ -34,6 +35,7 @@ import {
   networkErrorCode,
   NOT_SENT_CODES,
   parseRetryAfter,
+  wasNeverSent,
   type Endpoint,
 } from './retry.js';
 import { pollDelayMs } from './schedule.js';
@@ -73,6 +75,10 @@ interface Call<T> {
   body?: unknown;
   schema: z.ZodType<T>;
   requestId?: string;
+  /** Status calls of a wait may wait for the budget; a one-shot status call fails at once. */
+  waitForBudget?: boolean;
+  /** Called before each resend, with the failure of the attempt before it. */
+  onRetry?: (error: FayError) => void;
 }
 
 const EXCERPT_LENGTH = 200;
@@ -171,9 +177,13 @@ export class FayClient {
   }
 
   // Paths take ids that are either validated UUIDs or ids Fay itself returned; encoded anyway.
-  #statusOf(requestId: string, signal?: AbortSignal): Promise<ConversationStatus> {
+  #statusOf(
+    requestId: string,
+    signal?: AbortSignal,
+    waitForBudget = false,
+  ): Promise<ConversationStatus> {
     return this.#request(
-      { ...this.#jobCall('status', requestId, 'GET'), schema: statusSchema },
+      { ...this.#jobCall('status', requestId, 'GET'), schema: statusSchema, waitForBudget },
       signal,
     );
   }
@@ -185,11 +195,28 @@ export class FayClient {
     );
   }
 
-  #stop(requestId: string, signal?: AbortSignal): Promise<StoppedConversation> {
-    return this.#request(
-      { ...this.#jobCall('stop', requestId, 'POST'), schema: stoppedSchema },
-      signal,
-    );
+  async #stop(requestId: string, signal?: AbortSignal): Promise<StoppedConversation> {
+    // Set when a stop is sent again after an attempt that may have reached Fay (its answer lost).
+    let mayHaveStopped = false;
+    const onRetry = (error: FayError) => {
+      mayHaveStopped ||= !(error instanceof FayRateLimitError) && !wasNeverSent(error);
+    };
+    try {
+      return await this.#request(
+        { ...this.#jobCall('stop', requestId, 'POST'), schema: stoppedSchema, onRetry },
+        signal,
+      );
+    } catch (error) {
+      // "Already finished" after a resend may be our own earlier stop: ask which final state.
+      if (!mayHaveStopped || !(error instanceof FayAlreadyFinishedError)) throw error;
+      const { status } = await this.#statusOf(requestId, signal);
+      if (status !== 'STOPPED') throw error;
+      return {
+        requestId,
+        status,
+        message: 'Research stopped (the answer to the first stop request was lost).',
+      };
+    }
   }
 
   #jobCall(endpoint: Endpoint, requestId: string, method: 'GET' | 'POST') {
@@ -198,17 +225,22 @@ export class FayClient {
   }
 
   #wait(requestId: string, opts: WaitOptions, pollFirst: boolean): Promise<ConversationStatus> {
+    const budget = this.#budget;
+    const leave = budget?.enterWait();
     const deps = {
-      getStatus: (id: string, signal: AbortSignal) => this.#statusOf(id, signal),
+      getStatus: (id: string, signal: AbortSignal) => this.#statusOf(id, signal, true),
       stop: (id: string) => {
         const link = linkSignal(undefined, STOP_ON_ABORT_TIMEOUT_MS);
         return this.#stop(id, link.signal).finally(link.dispose);
       },
       sleep: this.#sleep,
-      schedule: pollDelayMs,
+      // With a budget, the running waits share it evenly instead of spending it and stalling.
+      schedule: budget
+        ? (elapsedMs: number) => Math.max(pollDelayMs(elapsedMs), budget.pollSpacingMs())
+        : pollDelayMs,
       now: () => Date.now(),
     };
-    return waitUntilFinished(deps, requestId, opts, pollFirst);
+    return waitUntilFinished(deps, requestId, opts, pollFirst).finally(leave);
   }
 
   async #request<T>(call: Call<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -231,6 +263,7 @@ export class FayClient {
         shouldRetry: ({ error }) => retryable(error),
         onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
           if (retriesLeft === 0 || !retryable(error)) return;
+          call.onRetry?.(error as FayError);
           const retryAfterMs = error instanceof FayRateLimitError ? error.retryAfterMs : undefined;
           await this.#sleep(retryAfterMs ?? backoffDelayMs(attemptNumber), signal);
         },
@@ -247,7 +280,7 @@ export class FayClient {
     body: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<T> {
-    if (call.endpoint === 'status') await this.#budget?.take(signal);
+    if (call.endpoint === 'status') await this.#spendBudget(call, signal);
     const link = linkSignal(signal, this.#timeoutMs);
     let response: TransportResponse;
     try {
@@ -265,6 +298,22 @@ export class FayClient {
       link.dispose();
     }
     return this.#interpret(call, response);
+  }
+
+  /** Counts a status call against the budget: a wait queues for it, a one-shot call fails fast. */
+  async #spendBudget(call: Call<unknown>, signal: AbortSignal | undefined): Promise<void> {
+    const budget = this.#budget;
+    if (!budget) return;
+    if (call.waitForBudget) return budget.take(signal);
+    const retryAfterMs = budget.tryTake();
+    if (retryAfterMs === 0) return;
+    throw new FayRateLimitError(
+      `The status budget of this client (statusCallsPerHour: ${budget.perHour}) is spent, so ` +
+        'this status check was not sent. The next one is allowed in ' +
+        `${Math.ceil(retryAfterMs / 1000)} s: check again then, raise statusCallsPerHour ` +
+        '(within your Fay plan), or use waitForCompletion, which paces its checks to the budget.',
+      { code: 'STATUS_BUDGET_EXHAUSTED', retryAfterMs, requestId: call.requestId },
+    );
   }
 
   #interpret<T>(call: Call<T>, response: TransportResponse): T {
@@ -290,7 +339,9 @@ export class FayClient {
   #httpError(call: Call<unknown>, response: TransportResponse, envelope: Envelope | undefined) {
     const { status: httpStatus } = response;
     const code = envelope?.error?.code;
-    const said = envelope?.error?.message ? `: ${this.#redact(envelope.error.message)}` : '';
+    // Fay's own message goes inside our sentence, so without its final period.
+    const fayMessage = inSentence(this.#redact(envelope?.error?.message ?? ''));
+    const said = fayMessage ? `: ${fayMessage}` : '';
     const extra = { httpStatus, requestId: call.requestId };
     const job = call.requestId ? `research ${call.requestId}` : 'the research';
 

@@ -63,13 +63,24 @@ export class FayAlreadyFinishedError extends FayError {
   }
 }
 
+/**
+ * RATE_LIMIT_EXCEEDED: Fay answered 429. STATUS_BUDGET_EXHAUSTED: this client's own
+ * statusCallsPerHour is spent, so a one-shot getStatus was not sent (no HTTP status).
+ */
+export type FayRateLimitCode = 'RATE_LIMIT_EXCEEDED' | 'STATUS_BUDGET_EXHAUSTED';
+
 export class FayRateLimitError extends FayError {
-  /** How long Fay asked us to wait (from Retry-After), when it said. */
+  declare readonly code: FayRateLimitCode;
+  /** How long to wait: Fay's Retry-After, or until a status call leaves the budget's hour. */
   readonly retryAfterMs?: number;
 
-  constructor(message: string, extra: Extra & { retryAfterMs?: number } = {}) {
-    const { retryAfterMs, ...rest } = extra;
-    super(message, { httpStatus: 429, ...rest, code: 'RATE_LIMIT_EXCEEDED' });
+  constructor(
+    message: string,
+    extra: Extra & { retryAfterMs?: number; code?: FayRateLimitCode } = {},
+  ) {
+    const { retryAfterMs, code = 'RATE_LIMIT_EXCEEDED', ...rest } = extra;
+    const http = code === 'RATE_LIMIT_EXCEEDED' ? { httpStatus: 429 } : {};
+    super(message, { ...http, ...rest, code });
     if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
   }
 }
@@ -113,9 +124,14 @@ export class FayAbortedError extends FayError {
   }
 }
 
-/** A failed job's reason, ready to sit inside a sentence (Fay's own may end with a period). */
+/** Fay's own text, ready to sit inside one of our sentences: without its final punctuation. */
+export function inSentence(text: string): string {
+  return text.trim().replace(/[.!?\s]+$/, '');
+}
+
+/** A failed job's reason, ready to sit inside a sentence. */
 export function failureReason(errorMessage: string | null): string {
-  return (errorMessage ?? 'Fay gave no reason').trim().replace(/[.!?\s]+$/, '');
+  return inSentence(errorMessage ?? 'Fay gave no reason');
 }
 
 export class FayResearchFailedError extends FayError {

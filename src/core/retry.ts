@@ -20,10 +20,12 @@ export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
 /**
  * Create is not idempotent (Fay has no idempotency key), so it is retried only when Fay
  * provably did not take it: a 429, or a connection that was never made. Reads and stop are
- * retried on any transient failure.
+ * retried on any transient failure. A spent local status budget is never retried.
  */
 export function isRetryable(endpoint: Endpoint, error: FayError, retryAfterCapMs: number): boolean {
   if (error instanceof FayRateLimitError) {
+    // The client's own spent status budget is for the caller to handle, never slept on here.
+    if (error.code === 'STATUS_BUDGET_EXHAUSTED') return false;
     return error.retryAfterMs === undefined || error.retryAfterMs <= retryAfterCapMs;
   }
   if (endpoint === 'create') {

@@ -39,7 +39,11 @@ export interface FayClientOptions {
   maxRetries?: number;
   /** Default 60_000: a longer Retry-After throws FayRateLimitError at once. */
   maxRetryAfterMs?: number;
-  /** Status-call budget shared by every wait of this client (sliding hour). */
+  /**
+   * Status calls allowed in any sliding hour, shared by this client. Running waits space their
+   * polls to share it; a one-shot getStatus that finds it spent throws FayRateLimitError
+   * (STATUS_BUDGET_EXHAUSTED) at once instead of waiting.
+   */
   statusCallsPerHour?: number;
   /** Default: global fetch. */
   transport?: Transport;
@@ -145,7 +149,7 @@ export interface VerifyWebhookArgs {
   rawBody: string | Uint8Array;
   signature: string | null | undefined;
   secrets: string | string[];
-  /** Default 300. */
+  /** Replay window in seconds, finite and > 0; default 300. */
   toleranceSeconds?: number;
   /** Default Date.now(). */
   nowMs?: number;

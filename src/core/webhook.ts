@@ -29,6 +29,14 @@ export function signWebhook(rawBody: string | Uint8Array, secret: string): strin
 /** Checks signature, freshness and shape of a Fay webhook delivery; returns the typed event. */
 export function verifyWebhook(args: VerifyWebhookArgs): FayWebhookEvent {
   const { rawBody, signature, toleranceSeconds = DEFAULT_WEBHOOK_TOLERANCE_SECONDS } = args;
+  // NaN or Infinity would silently switch the replay check off: refuse them up front.
+  if (!Number.isFinite(toleranceSeconds) || toleranceSeconds <= 0) {
+    throw new FayValidationError(
+      'toleranceSeconds must be a finite number of seconds greater than 0: the replay window ' +
+        `(default ${DEFAULT_WEBHOOK_TOLERANCE_SECONDS}).`,
+      { field: 'toleranceSeconds' },
+    );
+  }
   const bytes = toBytes(rawBody);
   const secrets = (Array.isArray(args.secrets) ? args.secrets : [args.secrets]).filter(
     (s) => typeof s === 'string' && s.length > 0,

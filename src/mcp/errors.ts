@@ -7,6 +7,7 @@ import {
   FayError,
   FayRateLimitError,
   FayResearchFailedError,
+  FayTimeoutError,
   FayValidationError,
   failureReason,
 } from '../core/errors.js';
@@ -28,6 +29,18 @@ export class InvalidArgumentError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'InvalidArgumentError';
+  }
+}
+
+/** A stop Fay did not confirm in time: the job may or may not have stopped. */
+export class StopNotConfirmedError extends FayTimeoutError {
+  constructor(requestId: string, waitedMs: number, cause: unknown) {
+    super(
+      `Fay did not confirm within ${Math.round(waitedMs / 1000)} s that research ${requestId} ` +
+        'stopped, so it may still be running. Check it with fay_get_research and, if it is still ' +
+        'PENDING or PROCESSING, call fay_stop_research again.',
+      { requestId, cause },
+    );
   }
 }
 
@@ -64,7 +77,12 @@ export function describeError(error: unknown): string {
     );
   }
   if (error instanceof FayRateLimitError) {
-    return `Fay's rate limit was reached. ${retryHint(error)}`;
+    // Our own status budget, spent before asking Fay: say which setting governs it.
+    const which =
+      error.code === 'STATUS_BUDGET_EXHAUSTED'
+        ? 'The status-check budget set by FAY_STATUS_CALLS_PER_HOUR is spent for this hour.'
+        : "Fay's rate limit was reached.";
+    return `${which} ${retryHint(error)}`;
   }
   if (error instanceof FayResearchFailedError) {
     return (

@@ -1,12 +1,9 @@
 // The fay-mcp process (started by bin.ts): configuration from the environment (see config.ts),
-// then the server over stdio. stdout carries JSON-RPC only; every diagnostic goes to stderr.
+// then the server over stdio. stdout carries JSON-RPC only; every diagnostic goes to stderr (bin.ts
+// has pointed the whole console there before this module loads).
 import { loadConfig } from './config.js';
 import { RedactingStdioTransport } from './redact.js';
 import { createServer } from './server.js';
-
-// stdout is the JSON-RPC channel: a stray console.log from any library would corrupt it.
-console.log = console.error;
-console.info = console.error;
 
 function refuse(message: string): never {
   process.stderr.write(`fay-mcp: ${message}\n`);

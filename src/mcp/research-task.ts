@@ -8,7 +8,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { CreatedConversation, JobStatus } from '../core/index.js';
 import { researchArgs, type researchInput } from './args.js';
 import type { ToolContext } from './context.js';
-import { describeError, errorResult } from './errors.js';
+import { describeError, errorResult, StopNotConfirmedError } from './errors.js';
 import { createAndFollow } from './run-research.js';
 import { stopResearch } from './tools/stop-research.js';
 import { progressNotifier } from './wait.js';
@@ -56,7 +56,8 @@ function followInTask(
   };
 
   // tasks/cancel: wait for the create to settle (aborting it could leave an unknown job), stop
-  // following, then stop the job itself. A failed stop still cancels the task, and says so.
+  // following, then stop the job itself (for at most STOP_TIMEOUT_MS). A failed or unconfirmed
+  // stop still cancels the task, and says so.
   ctx.taskStore.onCancel(taskId, async () => {
     await createSettled;
     abort.abort();
@@ -66,7 +67,10 @@ function followInTask(
       const state = await stopResearch(await ctx.client(), id);
       return `Cancelled; Fay research ${id} is ${state.status}.`;
     } catch (error) {
-      const message = `Cancelled, but stopping Fay research ${id} failed: ${describeError(error)} Stop it with fay_stop_research.`;
+      const message =
+        error instanceof StopNotConfirmedError
+          ? `Cancelled, but ${error.message}`
+          : `Cancelled, but stopping Fay research ${id} failed: ${describeError(error)} Stop it with fay_stop_research.`;
       ctx.log.log('warning', message);
       return message;
     }

@@ -1,8 +1,9 @@
 // The MCP task store. The SDK serves tasks/get, tasks/result, tasks/list and tasks/cancel straight
 // from the store given to the server, and a tasks/cancel only marks the task 'cancelled' there.
 // The issue wants a cancelled task to stop its Fay job, so this store runs the task's stop action
-// before recording the cancellation: tasks/cancel answers once Fay has confirmed the stop, and the
-// task's status message says how the stop went (if it failed, what to do about the job).
+// before recording the cancellation: tasks/cancel answers once Fay has confirmed the stop (or after
+// at most 10 s without a confirmation), and the task's status message says how the stop went (if
+// it failed or was not confirmed, what to do about the job).
 import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
 import type {
   CreateTaskOptions,

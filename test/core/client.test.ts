@@ -102,6 +102,8 @@ describe('requests', () => {
     const again = await rejection(c.stopConversation(created.requestId));
     expect(again).toBeInstanceOf(FayAlreadyFinishedError);
     expect(again).toMatchObject({ code: 'CONVERSATION_ALREADY_COMPLETED', httpStatus: 400 });
+    // Fay's own sentence sits inside ours without its final period.
+    expect(again.message).toMatch(/\(status: STOPPED\) and cannot be stopped, so it cannot/);
   });
 });
 

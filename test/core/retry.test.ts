@@ -1,6 +1,7 @@
 // Point 4: what is retried (p-retry), what never is, create's no-duplicate rule, Retry-After.
 import { describe, expect, it } from 'vitest';
 import {
+  FayAlreadyFinishedError,
   FayAuthenticationError,
   FayConnectionError,
   FayCreateOutcomeUnknownError,
@@ -88,6 +89,34 @@ describe('status, output and stop', () => {
     });
     await client(s, { transport: refused }).getStatus(requestId);
     expect(refused.calls()).toBe(3);
+  });
+});
+
+describe('a stop whose answer was lost is sent again', () => {
+  it('succeeds when the job is STOPPED: the first stop did it', async () => {
+    const s = await server({ jobDurationMs: 60_000 });
+    const c = client(s);
+    const { requestId } = await c.createConversation({ prompt: 'x' });
+    s.injectFault({ endpoint: 'stop', kind: 'drop-after' });
+    expect(await c.stopConversation(requestId)).toEqual({
+      requestId,
+      status: 'STOPPED',
+      message: expect.stringMatching(/stopped/),
+    });
+    expect(s.requests.filter((r) => r.endpoint === 'stop').map((r) => r.statusCode)).toEqual([
+      'dropped',
+      400,
+    ]);
+  });
+
+  it('still throws FayAlreadyFinishedError when the job had completed', async () => {
+    const s = await server();
+    const c = client(s);
+    const { requestId } = await c.research({ prompt: 'x' });
+    s.injectFault({ endpoint: 'stop', kind: 'drop-after' });
+    const error = await rejection(c.stopConversation(requestId));
+    expect(error).toBeInstanceOf(FayAlreadyFinishedError);
+    expect(s.count('stop')).toBe(2);
   });
 });
 

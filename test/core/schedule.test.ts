@@ -2,7 +2,8 @@
 // faked and the injected sleep jumps the clock, so hour-long waits run against the real server
 // in milliseconds.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defaultSleep, pollDelayMs } from '../../src/core/index.ts';
+import { defaultSleep, FayRateLimitError, pollDelayMs } from '../../src/core/index.ts';
+import type { Sleep } from '../../src/core/index.ts';
 import { HOUR_MS, StatusBudget } from '../../src/core/budget.ts';
 import type { RecordedRequest } from '../support/fay-server.ts';
 import { client, server, virtualTime } from './helpers.ts';
@@ -62,20 +63,72 @@ function busiestHour(requests: RecordedRequest[]): number {
 }
 
 describe('status budget', () => {
-  it('is shared by concurrent waits of one client and never exceeded', async () => {
+  it.each([
+    [3, 600_000],
+    [5, 1_800_000],
+  ])(
+    'paces %i concurrent waits of %i ms jobs to share it: found within 2 spacings, never over',
+    async (jobs, durationMs) => {
+      const perHour = 100;
+      const clock = virtualTime();
+      const s = await server({ now: () => Date.now() });
+      const c = client(s, { sleep: clock.sleep, statusCallsPerHour: perHour });
+      const outcomes = await clock.run(
+        Array.from(
+          { length: jobs },
+          (_, i) => () => c.research({ prompt: `job ${i} [fay:duration=${durationMs}]` }),
+        ),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(Array(jobs).fill('fulfilled'));
+      // The poll spacing at which all the waits together spend exactly the budget.
+      const spacingMs = (jobs * HOUR_MS) / perHour;
+      for (const created of s.requests.filter((r) => r.endpoint === 'create')) {
+        const polls = s.requests.filter(
+          (r) => r.endpoint === 'status' && r.requestId === created.requestId,
+        );
+        const lag = (polls.at(-1)?.at as number) - (created.at + durationMs);
+        expect(lag).toBeGreaterThanOrEqual(0);
+        expect(lag).toBeLessThanOrEqual(2 * spacingMs);
+      }
+      expect(busiestHour(s.requests)).toBeLessThanOrEqual(perHour);
+    },
+  );
+
+  it('fails a one-shot getStatus at once when spent, while a wait queues for it', async () => {
     const clock = virtualTime();
     const s = await server({ now: () => Date.now() });
-    const c = client(s, { sleep: clock.sleep, statusCallsPerHour: 100 });
-    const outcomes = await clock.run(
-      Array.from(
-        { length: 5 },
-        (_, i) => () => c.research({ prompt: `long ${i} [fay:duration=1800000]` }),
-      ),
-    );
-    expect(outcomes.map((o) => o.status)).toEqual(Array(5).fill('fulfilled'));
-    // Unbudgeted, 5 such waits spend ~5 × 77 status calls in 30 minutes.
-    expect(s.count('status')).toBeGreaterThan(100);
-    expect(busiestHour(s.requests)).toBeLessThanOrEqual(100);
+    const delays: number[] = [];
+    const sleep: Sleep = (ms, signal) => {
+      delays.push(ms);
+      return clock.sleep(ms, signal);
+    };
+    // maxRetryAfterMs above the wait: even so, the budget error must not be retried.
+    const c = client(s, { sleep, statusCallsPerHour: 2, maxRetryAfterMs: HOUR_MS });
+    const { requestId } = await c.createConversation({ prompt: 'x [fay:duration=1800000]' });
+    const start = Date.now();
+    await c.getStatus(requestId);
+    vi.setSystemTime(start + 10 * 60_000);
+    await c.getStatus(requestId);
+    vi.setSystemTime(start + 20 * 60_000);
+
+    const [spent] = await clock.run([() => c.getStatus(requestId)]);
+    expect(spent?.status).toBe('rejected');
+    const error = (spent as PromiseRejectedResult).reason as FayRateLimitError;
+    expect(error).toBeInstanceOf(FayRateLimitError);
+    // The oldest call leaves the hour 40 minutes from now.
+    expect(error).toMatchObject({
+      code: 'STATUS_BUDGET_EXHAUSTED',
+      retryAfterMs: 40 * 60_000,
+      requestId,
+    });
+    expect(error.message).toMatch(/statusCallsPerHour: 2\).*not sent.*2400 s/);
+    expect(delays).toEqual([]);
+    expect(s.count('status')).toBe(2);
+
+    const [waited] = await clock.run([() => c.waitForCompletion(requestId)]);
+    expect(waited).toMatchObject({ status: 'fulfilled', value: { status: 'COMPLETED' } });
+    expect(delays).toEqual([40 * 60_000]);
+    expect(s.requests.at(-1)).toMatchObject({ endpoint: 'status', at: start + HOUR_MS });
   });
 
   it('a 429 while polling pauses the wait for Retry-After instead of failing it', async () => {

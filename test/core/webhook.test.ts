@@ -164,6 +164,28 @@ describe('verifyWebhook', () => {
     expect(at(3_000, 3_600)).not.toThrow();
   });
 
+  it('refuses a toleranceSeconds that would weaken the replay check, before anything else', () => {
+    const signature = signWebhook(body, SECRET);
+    // A day-old event: NaN or Infinity would let it through unnoticed.
+    for (const toleranceSeconds of [Number.NaN, Infinity, -1, 0, '300' as never]) {
+      let error: unknown;
+      try {
+        verifyWebhook({
+          rawBody: body,
+          signature,
+          secrets: SECRET,
+          nowMs: NOW + 86_400_000,
+          toleranceSeconds,
+        });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(FayValidationError);
+      expect(error).toMatchObject({ code: 'INVALID_INPUT', field: 'toleranceSeconds' });
+      expect((error as Error).message).toMatch(/toleranceSeconds must be .* greater than 0/);
+    }
+  });
+
   it('rejects a signed body that is not a Fay event', () => {
     for (const raw of [
       'not json',

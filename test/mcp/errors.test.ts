@@ -2,15 +2,19 @@
 // carrying only JSON-RPC; the API key absent from everything a client receives.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { startFayServer } from '../support/fay-server.ts';
 import {
   API_KEY,
   useLocalFay,
   BIN,
   connect,
   itNeverLeaksTheKey,
+  pollUntilFinal,
   serverEnv,
+  stateOf,
   textOf,
   type Session,
 } from './harness.ts';
@@ -105,17 +109,66 @@ describe('API key', () => {
   });
 });
 
-describe('configuration', () => {
-  function runBin(env: Record<string, string>) {
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [BIN], { env: { ...env, PATH: process.env.PATH } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+describe('rate limit', () => {
+  it('a limit Fay lifts only in an hour: isError saying when to retry', async () => {
+    const limited = await startFayServer({
+      apiKeys: [API_KEY],
+      rateLimits: { create: 1 },
+      rateLimitWindowMs: 3_600_000,
+      retryAfter: 'seconds',
     });
-  }
+    const session = await connect(serverEnv(limited.url));
+    try {
+      const first = await callWith(session, 'fay_start_research', { prompt: 'first' });
+      expect(first.isError).toBeFalsy();
+      // Retry-After: 3600, beyond what the client waits for (60 s): answered at once.
+      const second = await callWith(session, 'fay_start_research', { prompt: 'second' });
+      expect(second.isError).toBe(true);
+      expect(textOf(second)).toMatch(
+        /^Fay's rate limit was reached\. Retry in 3600 s \(after \d\d:\d\d:\d\d UTC\)\.$/,
+      );
+      expect(limited.count('create')).toBe(2);
+    } finally {
+      await session.close();
+      await limited.close();
+    }
+  });
+
+  it('a spent FAY_STATUS_CALLS_PER_HOUR budget: isError naming the setting, nothing sent', async () => {
+    const fay = await startFayServer({ apiKeys: [API_KEY], jobDurationMs: 60_000 });
+    const session = await connect({ ...serverEnv(fay.url), FAY_STATUS_CALLS_PER_HOUR: '1' });
+    try {
+      const started = await callWith(session, 'fay_start_research', { prompt: 'budget' });
+      const { request_id } = started.structuredContent as { request_id: string };
+      const first = await callWith(session, 'fay_get_research', { request_id });
+      expect(first.isError).toBeFalsy();
+      const second = await callWith(session, 'fay_get_research', { request_id });
+      expect(second.isError).toBe(true);
+      expect(textOf(second)).toMatch(
+        /^The status-check budget set by FAY_STATUS_CALLS_PER_HOUR is spent for this hour\. Retry in \d+ s/,
+      );
+      expect(fay.count('status')).toBe(1);
+    } finally {
+      await session.close();
+      await fay.close();
+    }
+  });
+});
+
+/** Runs a node process to its end with only `env` (and PATH). */
+function runNode(args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, args, { env: { ...env, PATH: process.env.PATH } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('configuration', () => {
+  const runBin = (env: Record<string, string>) => runNode([BIN], env);
 
   it.each([
     [{ FAY_CALL_WINDOW_SECONDS: 'soon' }, /FAY_CALL_WINDOW_SECONDS must be a number of seconds/],
@@ -181,6 +234,39 @@ describe('stdout', () => {
       expect.stringMatching(/^Research .* started\.$/),
     );
     expect(lines.join('\n')).not.toContain(API_KEY);
+  });
+
+  it("gets nothing from the process's console: debug, dir, table… all go to stderr", async () => {
+    // The process a client runs (bin.js), then console output as any library loaded in it makes.
+    const script =
+      `await import(${JSON.stringify(pathToFileURL(BIN).href)});` +
+      "console.log('log-line'); console.info('info-line'); console.debug('debug-line');" +
+      "console.dir({ dir: 'dir-line' }); console.table([{ table: 'table-line' }]);" +
+      'process.exit(0);';
+    const { code, stdout, stderr } = await runNode(['--input-type=module', '-e', script], {
+      FAY_BASE_URL: local.fay.url,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    for (const line of ['log-line', 'info-line', 'debug-line', 'dir-line', 'table-line']) {
+      expect(stderr).toContain(line);
+    }
+  });
+});
+
+describe('key redaction on the way out', () => {
+  it('a research that quotes the key (pasted into the prompt) reaches the client redacted', async () => {
+    const prompt = `Is ${API_KEY} a valid Fay key?`;
+    const started = await callWith(local.session, 'fay_start_research', { prompt });
+    const id = stateOf(started).request_id;
+    // Fay got the prompt as written; what comes back quotes it: the answer and the resource title.
+    expect(local.fay.jobs.get(id)?.prompt).toBe(prompt);
+    const { resources } = await local.session.client.listResources();
+    const listed = resources.find((r) => r.uri === `fay://research/${id}`);
+    expect(listed?.title).toBe('Is [redacted] a valid Fay key?');
+    const done = await pollUntilFinal(local.session.client, id);
+    expect(textOf(done)).toContain('# Research: Is [redacted] a valid Fay key?');
+    expect(JSON.stringify([listed, done])).not.toContain(API_KEY);
   });
 });
 

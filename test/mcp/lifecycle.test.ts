@@ -1,6 +1,6 @@
 // fay_start_research / fay_get_research / fay_stop_research, the research resources, and
 // task-augmented fay_research (create, get, result, cancel → the Fay job is stopped).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   CallToolResultSchema,
   CreateTaskResultSchema,
@@ -60,6 +60,37 @@ describe('start, get, stop', () => {
     expect(again.isError).toBeFalsy();
     expect(stateOf(again).status).toBe('STOPPED');
     expect(textOf(again)).toMatch(/already finished \(STOPPED\), so nothing was stopped/);
+  });
+
+  it("a client's cancel of fay_stop_research abandons the stop request at once", async () => {
+    const { request_id: id } = stateOf(
+      await call('fay_start_research', { prompt: 'Abandoned stop [fay:never]' }),
+    );
+    // Fay takes the stop but answers late (well before the core's own 30 s attempt timeout).
+    local.fay.injectFault({ endpoint: 'stop', kind: 'slow', delayMs: 20_000 });
+    const cancel = new AbortController();
+    const stopping = local.session.client.callTool(
+      { name: 'fay_stop_research', arguments: { request_id: id } },
+      undefined,
+      { signal: cancel.signal },
+    );
+    const stop = await vi.waitFor(
+      () => {
+        const request = local.fay.requests.find((r) => r.endpoint === 'stop' && r.requestId === id);
+        if (!request) throw new Error('no stop request yet');
+        return request;
+      },
+      { timeout: 30_000, interval: 20 },
+    );
+    cancel.abort();
+    await expect(stopping).rejects.toThrow();
+    // The call's signal reached the stop: its connection was closed instead of awaiting the answer.
+    await vi.waitFor(() => expect(stop.statusCode).toBeDefined(), {
+      timeout: 30_000,
+      interval: 20,
+    });
+    expect(stop.statusCode).toBe('dropped');
+    expect(local.fay.count('stop', { requestId: id })).toBe(1);
   });
 
   it('answers an unknown request_id as an error result', async () => {
@@ -173,6 +204,31 @@ describe('tasks', () => {
     );
     expect(jobOf(requestId).stoppedAtMs).toBeNull();
     await call('fay_stop_research', { request_id: requestId });
+  });
+
+  it('a stop Fay does not confirm within 10 s: the cancel and fay_stop_research say what to do', async () => {
+    const task = await createTask('Slow to stop [fay:never]');
+    const taskJob = await jobOfTask(task.taskId);
+    const { request_id: callJob } = stateOf(
+      await call('fay_start_research', { prompt: 'Slow to stop too [fay:never]' }),
+    );
+    // Fay takes both stops but never answers in time (the core alone would retry for minutes).
+    local.fay.injectFault({ endpoint: 'stop', kind: 'slow', delayMs: 600_000, times: 2 });
+    const [cancelled, stopped] = await Promise.all([
+      local.session.client.experimental.tasks.cancelTask(task.taskId),
+      call('fay_stop_research', { request_id: callJob }),
+    ]);
+    const notConfirmed = (id: string) =>
+      `Fay did not confirm within 10 s that research ${id} stopped, so it may still be running. ` +
+      'Check it with fay_get_research and, if it is still PENDING or PROCESSING, call ' +
+      'fay_stop_research again.';
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.statusMessage).toBe(`Cancelled, but ${notConfirmed(taskJob)}`);
+    expect(stopped.isError).toBe(true);
+    expect(textOf(stopped)).toBe(notConfirmed(callJob));
+    // One stop each, given up on rather than retried.
+    expect(local.fay.count('stop', { requestId: taskJob })).toBe(1);
+    expect(local.fay.count('stop', { requestId: callJob })).toBe(1);
   });
 
   it('a task with bad arguments fails with the message naming the field', async () => {

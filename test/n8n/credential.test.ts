@@ -1,12 +1,11 @@
 // The Fay API credential's test request, run the way n8n's credential tester runs it, against the
 // local Fay server: it tells a working key from a rejected one and a wrong Base URL, and creates
 // no job.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { FayApi } from '../../src/n8n/credentials/FayApi.credentials.ts';
 import { startFayServer } from '../support/fay-server.ts';
 import { testCredential } from './support/credential-test.ts';
+import { localHttpServer } from './support/local-http.ts';
 
 const KEY = 'fay_test_key';
 
@@ -17,14 +16,11 @@ async function fay(test: TestContext) {
 }
 
 /** Not Fay: answers every request with an HTML 404 page. */
-async function htmlServer(test: TestContext): Promise<string> {
-  const server = http.createServer((_req, res) => {
+function htmlServer(test: TestContext): Promise<string> {
+  return localHttpServer(test, (_req, res) => {
     res.writeHead(404, { 'content-type': 'text/html' });
     res.end('<html><body>Not Found</body></html>');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  test.onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 describe.concurrent('Fay API credential test', () => {

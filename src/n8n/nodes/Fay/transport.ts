@@ -8,9 +8,41 @@ import type {
   ICredentialDataDecryptedObject,
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
-import { FayClient, type Transport, type TransportResponse } from '../../../core/index.js';
+import {
+  FayClient,
+  networkErrorCode,
+  type Transport,
+  type TransportResponse,
+} from '../../../core/index.js';
 
 export const CREDENTIAL_TYPE = 'fayApi';
+
+type Redact = (text: string) => string;
+
+/**
+ * The core redacts the key it sends, but here n8n's helper sends it and the core has none: so a
+ * proxy page or an error echoing the Authorization header is scrubbed before the core sees it.
+ */
+function keyRedactor(apiKey: unknown): Redact {
+  const key = typeof apiKey === 'string' ? apiKey.trim() : '';
+  return key === '' ? (text) => text : (text) => text.split(key).join('[redacted]');
+}
+
+/**
+ * The helper's failure as the core needs it: name, message without the key, and the Node-style
+ * `code` (found along the cause chain) by which the core tells a request never sent from a lost
+ * one. Nothing else is kept: n8n's error holds the request, headers included.
+ */
+function redactedError(error: unknown, redact: Redact): Error {
+  const source = error as { name?: unknown; message?: unknown } | null;
+  const safe = new Error(
+    redact(typeof source?.message === 'string' ? source.message : String(error)),
+  );
+  if (typeof source?.name === 'string') safe.name = source.name;
+  const code = networkErrorCode(error);
+  if (code !== undefined) Object.assign(safe, { code });
+  return safe;
+}
 
 /**
  * n8n 2.x's httpRequestWithAuthentication replaces `abortSignal` with the context's
@@ -49,7 +81,8 @@ function bodyText(body: unknown): string {
   return JSON.stringify(body);
 }
 
-export function createN8nTransport(fn: IExecuteFunctions): Transport {
+export function createN8nTransport(fn: IExecuteFunctions, apiKey?: unknown): Transport {
+  const redact = keyRedactor(apiKey);
   return async (req) => {
     const options: IHttpRequestOptions = {
       method: req.method,
@@ -64,28 +97,36 @@ export function createN8nTransport(fn: IExecuteFunctions): Transport {
       // Raw text: the core parses and validates the JSON itself.
       encoding: 'text',
     };
-    // Network failures propagate as n8n's NodeApiError, whose `cause` (the axios error) carries
-    // the Node code (ECONNREFUSED…); the core reduces it to name, message and code.
-    const response = (await fn.helpers.httpRequestWithAuthentication.call(
-      withRequestSignal(fn, req.signal),
-      CREDENTIAL_TYPE,
-      options,
-    )) as IN8nHttpFullResponse;
+    // Network failures come as n8n's NodeApiError, whose `cause` (the axios error) carries the
+    // Node code (ECONNREFUSED…).
+    let response: IN8nHttpFullResponse;
+    try {
+      response = (await fn.helpers.httpRequestWithAuthentication.call(
+        withRequestSignal(fn, req.signal),
+        CREDENTIAL_TYPE,
+        options,
+      )) as IN8nHttpFullResponse;
+    } catch (error) {
+      throw redactedError(error, redact);
+    }
     return {
       status: response.statusCode,
       headers: headerReader(response.headers),
-      body: bodyText(response.body),
+      body: redact(bodyText(response.body)),
     };
   };
 }
 
-/** One client per execution: no key (n8n's helper authenticates), n8n's sleep, the credential's base URL. */
+/**
+ * One client per execution: no key (n8n's helper authenticates; the transport only scrubs it from
+ * answers and errors), n8n's sleep, the credential's base URL.
+ */
 export async function createFayClient(fn: IExecuteFunctions): Promise<FayClient> {
   const credentials = await fn.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
   const baseUrl = typeof credentials.baseUrl === 'string' ? credentials.baseUrl : '';
   return new FayClient({
     baseUrl: baseUrl.trim() === '' ? undefined : baseUrl,
-    transport: createN8nTransport(fn),
+    transport: createN8nTransport(fn, credentials.apiKey),
     sleep,
     userAgent: 'n8n',
   });
