@@ -134,7 +134,8 @@ export class FayClient {
   /** Polls until the job is COMPLETED (resolves) or FAILED/STOPPED/timed out/aborted (rejects). */
   async waitForCompletion(requestId: string, opts?: WaitOptions): Promise<ConversationStatus> {
     const id = validateRequestId(requestId);
-    return this.#wait(id, validateWaitOptions(opts), true);
+    const o = validateWaitOptions(opts);
+    return this.#wait(id, o, !o.justCreated);
   }
 
   /** create + wait + output, in one call. */

@@ -158,6 +158,11 @@ export class FayResearchStoppedError extends FayError {
   }
 }
 
+/** How a wait that ran out describes the last status it saw: '(last status: X)'. */
+export function lastStatusNote(lastStatus: string | null): string {
+  return lastStatus === null ? '(no status checked yet)' : `(last status: ${lastStatus})`;
+}
+
 export class FayWaitTimeoutError extends FayError {
   declare readonly requestId: string;
   /** The last job status seen before giving up (null when no status call succeeded). */
@@ -166,7 +171,7 @@ export class FayWaitTimeoutError extends FayError {
   constructor(requestId: string, lastStatus: string | null, maxWaitMs: number) {
     super(
       `Fay research ${requestId} did not finish within ${maxWaitMs} ms ` +
-        (lastStatus === null ? '(no status checked yet)' : `(last status: ${lastStatus})`) +
+        lastStatusNote(lastStatus) +
         '. It may still be running: wait for it again with its request id, or raise maxWaitMs.',
       { code: 'WAIT_TIMEOUT', requestId },
     );

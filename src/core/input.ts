@@ -111,6 +111,7 @@ const waitOptionsSchema = z
     maxWaitMs: positiveMs('maxWaitMs').optional(),
     onStatus: fn('onStatus').optional(),
     stopOnAbort: z.boolean({ error: 'stopOnAbort must be true or false.' }).optional(),
+    justCreated: z.boolean({ error: 'justCreated must be true or false.' }).optional(),
     onCreated: fn('onCreated').optional(),
   })
   .optional();

@@ -69,6 +69,11 @@ export interface WaitOptions {
   onStatus?: (status: ConversationStatus) => void;
   /** Default false: stop the remote job when the signal aborts or maxWaitMs runs out. */
   stopOnAbort?: boolean;
+  /**
+   * Default false. True for a job created just now: it cannot be done yet, so the first status
+   * check waits for the schedule's first delay instead of being made at once (as research() does).
+   */
+  justCreated?: boolean;
 }
 
 export interface ResearchOptions extends WaitOptions {

@@ -4,9 +4,7 @@
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ConversationStatus, FayClient, JobStatus } from '../core/index.js';
-import { FayAbortedError, FayWaitTimeoutError } from '../core/errors.js';
-import { pollDelayMs } from '../core/schedule.js';
-import { defaultSleep } from '../core/sleep.js';
+import { FayWaitTimeoutError } from '../core/errors.js';
 
 export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -46,19 +44,13 @@ export async function waitWithHeartbeat(
     options.onProgress({ requestId, status: last, elapsedMs: Date.now() - options.startedAt });
   beat();
   const heartbeat = setInterval(beat, options.heartbeatMs);
-  const waitUntil = Date.now() + options.maxWaitMs;
   try {
-    // waitForCompletion polls at once, but a job just created cannot be done before the
-    // schedule's first delay (FayClient.research waits it too): one status call saved per research.
-    await defaultSleep(Math.min(pollDelayMs(0), options.maxWaitMs), options.signal).catch(() => {
-      throw new FayAbortedError(
-        `Waiting for Fay research ${requestId} was cancelled by the caller; the job keeps running on Fay.`,
-        { requestId },
-      );
-    });
     const status = await client.waitForCompletion(requestId, {
       signal: options.signal,
-      maxWaitMs: Math.max(1, Math.round(waitUntil - Date.now())),
+      // A job just created cannot be done yet: one status call saved per research.
+      justCreated: true,
+      // A slow create may have spent the window already; the core takes only positive waits.
+      maxWaitMs: Math.max(1, Math.round(options.maxWaitMs)),
       onStatus: (current) => {
         const changed = current.status !== last;
         last = current.status;

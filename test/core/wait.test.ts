@@ -73,6 +73,17 @@ describe('waitForCompletion', () => {
     expect(s.count('status', { requestId })).toBe(1);
   });
 
+  it('with justCreated, waits for the first delay instead of checking at once', async () => {
+    const s = await server({ jobDurationMs: 60_000 });
+    const c = client(s);
+    const { requestId } = await c.createConversation({ prompt: 'x' });
+    const error = await rejection(
+      c.waitForCompletion(requestId, { justCreated: true, maxWaitMs: 1 }),
+    );
+    expect(error).toMatchObject({ code: 'WAIT_TIMEOUT', lastStatus: null });
+    expect(s.count('status', { requestId })).toBe(0);
+  });
+
   it('survives polls that fail even after retries, up to three in a row', async () => {
     const s = await server({ jobDurationMs: 500 });
     const c = client(s, { maxRetries: 0 });
