@@ -1,11 +1,10 @@
 // What every tool gets: the configuration, the one Fay client (one status budget for the whole
-// server), the log of researches started here (listed as resources), the logger and the task store.
+// server), the log of researches started here (listed as resources) and the logger.
 import type { FayClient } from '../core/index.js';
 import { PACKAGE_VERSION } from '../core/version.js';
 import type { McpConfig } from './config.js';
 import { MissingApiKeyError } from './errors.js';
 import type { Logger } from './log.js';
-import type { StoppingTaskStore } from './task-store.js';
 
 export interface StartedResearch {
   requestId: string;
@@ -36,7 +35,6 @@ export interface ToolContext {
   config: McpConfig;
   researches: ResearchLog;
   log: Logger;
-  taskStore: StoppingTaskStore;
   /** The Fay client; rejects with MissingApiKeyError when the server has no key. */
   client(): Promise<FayClient>;
 }

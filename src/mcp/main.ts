@@ -1,7 +1,9 @@
 // The fay-mcp process (started by bin.ts): configuration from the environment (see config.ts),
-// then the server over stdio. stdout carries JSON-RPC only; every diagnostic goes to stderr (bin.ts
-// has pointed the whole console there before this module loads).
+// then the server over stdio, or over HTTP with --http (http.ts). stdout carries JSON-RPC only;
+// every diagnostic goes to stderr (bin.ts has pointed the whole console there before this module
+// loads).
 import { loadConfig } from './config.js';
+import { loadHttpConfig, wantsHttp } from './http-config.js';
 import { RedactingStdioTransport } from './redact.js';
 import { createServer } from './server.js';
 
@@ -13,18 +15,41 @@ function refuse(message: string): never {
 const loaded = loadConfig(process.env);
 if (!loaded.ok) refuse(loaded.message);
 const { config } = loaded;
+const argv = process.argv.slice(2);
 
-const server = createServer(config);
-const transport = new RedactingStdioTransport(config.apiKey);
-await server.connect(transport);
-process.stderr.write(
-  `fay-mcp: ready (Fay API ${config.baseUrl}, ${config.apiKey ? 'API key set' : 'no FAY_API_KEY: calls will explain how to set it'}).\n`,
-);
+if (wantsHttp(argv)) {
+  const http = loadHttpConfig(argv, process.env, config.apiKey);
+  if (!http.ok) refuse(http.message);
+  const { serveHttp } = await import('./http.js');
+  const running = await serveHttp(config, http.config).catch((error: unknown) =>
+    refuse(`cannot listen on ${http.config.host}:${http.config.port}: ${(error as Error).message}`),
+  );
+  const auth = config.apiKey
+    ? `server-held key, ${http.config.tokens.length ? 'FAY_MCP_TOKEN required' : 'no token (loopback)'}`
+    : 'each client sends its own Fay key';
+  process.stderr.write(
+    `fay-mcp: listening on ${running.url} (Fay API ${config.baseUrl}, ${auth}).\n`,
+  );
+  // stdin is not ours in HTTP mode: it may be closed or /dev/null. SIGTERM drains, then exits 0.
+  const shutdown = () => {
+    process.stderr.write('fay-mcp: shutting down: no new requests, finishing those in flight.\n');
+    void running.drain().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+} else {
+  const server = createServer(config);
+  const transport = new RedactingStdioTransport(config.apiKey);
+  await server.connect(transport);
+  process.stderr.write(
+    `fay-mcp: ready (Fay API ${config.baseUrl}, ${config.apiKey ? 'API key set' : 'no FAY_API_KEY: calls will explain how to set it'}).\n`,
+  );
 
-// The client closes stdin to end the session: exit then, not when the last timer fires.
-const shutdown = () => {
-  void server.close().finally(() => process.exit(0));
-};
-process.stdin.on('end', shutdown);
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+  // The client closes stdin to end the session: exit then, not when the last timer fires.
+  const shutdown = () => {
+    void server.close().finally(() => process.exit(0));
+  };
+  process.stdin.on('end', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}

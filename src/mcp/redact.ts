@@ -9,6 +9,16 @@ export function redactor(apiKey: string | undefined): (text: string) => string {
   return apiKey ? (text) => text.split(apiKey).join(REDACTED) : (text) => text;
 }
 
+/** `message` with the key scrubbed out (the same object when it does not contain it). */
+export function redactMessage(message: JSONRPCMessage, apiKey: string | undefined): JSONRPCMessage {
+  if (!apiKey) return message;
+  // As it appears inside JSON text (escaped), which is what we search and replace.
+  const needle = JSON.stringify(apiKey).slice(1, -1);
+  const json = JSON.stringify(message);
+  if (!json.includes(needle)) return message;
+  return JSON.parse(json.split(needle).join(REDACTED)) as JSONRPCMessage;
+}
+
 export class RedactingStdioTransport extends StdioServerTransport {
   readonly #apiKey: string | undefined;
 
@@ -18,11 +28,6 @@ export class RedactingStdioTransport extends StdioServerTransport {
   }
 
   override send(message: JSONRPCMessage): Promise<void> {
-    if (!this.#apiKey) return super.send(message);
-    // As it appears inside JSON text (escaped), which is what we search and replace.
-    const needle = JSON.stringify(this.#apiKey).slice(1, -1);
-    const json = JSON.stringify(message);
-    if (!json.includes(needle)) return super.send(message);
-    return super.send(JSON.parse(json.split(needle).join(REDACTED)) as JSONRPCMessage);
+    return super.send(redactMessage(message, this.#apiKey));
   }
 }

@@ -1,7 +1,7 @@
 // The tool registry: one file per tool; the server registers them all from here.
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ToolContext } from './context.js';
 import type { ToolModule } from './tool.js';
+import type { FayMcpServer } from './tool-calls.js';
 import { getResearchTool } from './tools/get-research.js';
 import { researchTool } from './tools/research.js';
 import { startResearchTool } from './tools/start-research.js';
@@ -14,6 +14,6 @@ export const TOOLS: readonly ToolModule[] = [
   stopResearchTool,
 ];
 
-export function registerTools(server: McpServer, ctx: ToolContext): void {
+export function registerTools(server: FayMcpServer, ctx: ToolContext): void {
   for (const tool of TOOLS) tool.register(server, ctx);
 }

@@ -1,78 +1,141 @@
-// The MCP task store. The SDK serves tasks/get, tasks/result, tasks/list and tasks/cancel straight
-// from the store given to the server, and a tasks/cancel only marks the task 'cancelled' there.
-// The issue wants a cancelled task to stop its Fay job, so this store runs the task's stop action
-// before recording the cancellation: tasks/cancel answers once Fay has confirmed the stop (or after
-// at most 10 s without a confirmation), and the task's status message says how the stop went (if
-// it failed or was not confirmed, what to do about the job).
-import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
+// The MCP task store, kept by Fay. A fay_research task is its Fay job: the task id IS the job's
+// request_id, and every answer is read from Fay with the caller's key. So any replica (or a
+// restarted server) serves tasks/get, tasks/result and tasks/cancel for any task, nothing is held in
+// memory between requests, and a key that did not start the job gets "task not found" (Fay answers
+// 404 for another account's request_id). The SDK serves those methods straight from this store.
+//
+// What it cannot promise: tasks/list lists nothing (no replica knows which tasks a caller made;
+// keep the ids), and a task has no expiry of ours (ttl null: it lasts as long as Fay keeps the job).
 import type {
   CreateTaskOptions,
   TaskStore,
 } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
-import type { Request, RequestId, Result, Task } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  McpError,
+  type CallToolResult,
+  type Result,
+  type Task,
+} from '@modelcontextprotocol/sdk/types.js';
+import { FayNotFoundError, FayResearchFailedError, FayValidationError } from '../core/errors.js';
+import type { ConversationStatus, FayClient, JobStatus } from '../core/index.js';
+import { describeError, errorResult, StopNotConfirmedError } from './errors.js';
+import type { Logger } from './log.js';
+import { readResearch, stateResult } from './research-state.js';
+import { stopResearch } from './stop.js';
 
-export class StoppingTaskStore implements TaskStore {
-  readonly #tasks = new InMemoryTaskStore();
-  readonly #stopActions = new Map<string, () => Promise<string>>();
+/** How often clients are told to poll tasks/get (each poll is one Fay status call). */
+export const TASK_POLL_INTERVAL_MS = 5_000;
 
-  /** Registers what cancelling `taskId` must do; `stop` resolves to the task's status message. */
-  onCancel(taskId: string, stop: () => Promise<string>): void {
-    this.#stopActions.set(taskId, stop);
+const TASK_STATUS: Record<JobStatus, Task['status']> = {
+  PENDING: 'working',
+  PROCESSING: 'working',
+  COMPLETED: 'completed',
+  FAILED: 'failed',
+  STOPPED: 'cancelled',
+};
+
+/** The task of a Fay job in the given state. */
+export function taskOf(job: {
+  requestId: string;
+  status: JobStatus;
+  createdAt: string | null;
+  updatedAt?: string | null;
+}): Task {
+  const createdAt = job.createdAt ?? new Date().toISOString();
+  return {
+    taskId: job.requestId,
+    status: TASK_STATUS[job.status] ?? 'working',
+    statusMessage: `Fay research ${job.requestId} is ${job.status}.`,
+    createdAt,
+    lastUpdatedAt: job.updatedAt ?? createdAt,
+    ttl: null,
+    pollInterval: TASK_POLL_INTERVAL_MS,
+  };
+}
+
+function taskOfStatus(status: ConversationStatus): Task {
+  return taskOf({ ...status, updatedAt: status.completedAt ?? status.startedAt });
+}
+
+export class FayTaskStore implements TaskStore {
+  readonly #client: () => Promise<FayClient>;
+  readonly #log: Logger;
+  /**
+   * Tasks cancelled through this server instance, as the cancel left them. Only the cancel's own
+   * answer (and, over stdio, later reads on the same connection) see them; it keeps the outcome
+   * of a stop Fay did not confirm, which Fay cannot tell.
+   */
+  readonly #cancelled = new Map<string, Task>();
+
+  constructor(client: () => Promise<FayClient>, log: Logger) {
+    this.#client = client;
+    this.#log = log;
   }
 
-  /** Called when the task ended by itself: nothing is left to stop. */
-  settled(taskId: string): void {
-    this.#stopActions.delete(taskId);
+  /** Tasks are created with their Fay job by the tool (research-task.ts), never here. */
+  createTask(_options: CreateTaskOptions): Promise<Task> {
+    return Promise.reject(new Error('A Fay task is created with its research, by fay_research.'));
   }
 
-  async updateTaskStatus(
-    taskId: string,
-    status: Task['status'],
-    statusMessage?: string,
-    sessionId?: string,
-  ): Promise<void> {
-    let message = statusMessage;
-    const stop = status === 'cancelled' ? this.#stopActions.get(taskId) : undefined;
-    if (stop) {
-      this.#stopActions.delete(taskId);
-      message = await stop();
+  async getTask(taskId: string): Promise<Task | null> {
+    const cancelled = this.#cancelled.get(taskId);
+    if (cancelled) return cancelled;
+    try {
+      return taskOfStatus(await (await this.#client()).getStatus(taskId));
+    } catch (error) {
+      // Not a request_id, or not one this key may read: the same answer, no task.
+      if (error instanceof FayNotFoundError || error instanceof FayValidationError) return null;
+      throw new McpError(ErrorCode.InternalError, describeError(error));
     }
-    await this.#tasks.updateTaskStatus(taskId, status, message, sessionId);
   }
 
-  createTask(
-    taskParams: CreateTaskOptions,
-    requestId: RequestId,
-    request: Request,
-    sessionId?: string,
-  ): Promise<Task> {
-    return this.#tasks.createTask(taskParams, requestId, request, sessionId);
+  /** The result a plain fay_research call would give for the job in its final state. */
+  async getTaskResult(taskId: string): Promise<CallToolResult> {
+    try {
+      const state = await readResearch(await this.#client(), taskId);
+      if (state.status === 'FAILED') {
+        return errorResult(new FayResearchFailedError(taskId, state.error_message ?? null));
+      }
+      return stateResult(state);
+    } catch (error) {
+      if (error instanceof FayNotFoundError || error instanceof FayValidationError) {
+        throw new McpError(ErrorCode.InvalidParams, `Task not found: ${taskId}`);
+      }
+      return errorResult(error, this.#log);
+    }
   }
 
-  getTask(taskId: string, sessionId?: string): Promise<Task | null> {
-    return this.#tasks.getTask(taskId, sessionId);
+  /** Fay keeps the result: nothing to store. */
+  async storeTaskResult(_taskId: string, _status: Task['status'], _result: Result): Promise<void> {}
+
+  /**
+   * The only change a client makes is tasks/cancel: it stops the Fay job (for at most the stop's
+   * own bound) and answers how that went. A failed or unconfirmed stop still cancels the task and
+   * says what to do about the job.
+   */
+  async updateTaskStatus(taskId: string, status: Task['status']): Promise<void> {
+    if (status !== 'cancelled') return;
+    let message: string;
+    try {
+      const state = await stopResearch(await this.#client(), taskId);
+      message = `Cancelled; Fay research ${taskId} is ${state.status}.`;
+    } catch (error) {
+      message =
+        error instanceof StopNotConfirmedError
+          ? `Cancelled, but ${error.message}`
+          : `Cancelled, but stopping Fay research ${taskId} failed: ${describeError(error)} Stop it with fay_stop_research.`;
+      this.#log.log('warning', message);
+    }
+    const now = new Date().toISOString();
+    this.#cancelled.set(taskId, {
+      ...taskOf({ requestId: taskId, status: 'STOPPED', createdAt: now }),
+      statusMessage: message,
+    });
   }
 
-  storeTaskResult(
-    taskId: string,
-    status: 'completed' | 'failed',
-    result: Result,
-    sessionId?: string,
-  ): Promise<void> {
-    return this.#tasks.storeTaskResult(taskId, status, result, sessionId);
-  }
-
-  getTaskResult(taskId: string, sessionId?: string): Promise<Result> {
-    return this.#tasks.getTaskResult(taskId, sessionId);
-  }
-
-  listTasks(cursor?: string, sessionId?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {
-    return this.#tasks.listTasks(cursor, sessionId);
-  }
-
-  /** Clears the stores' expiry timers so the process can exit. */
-  dispose(): void {
-    this.#tasks.cleanup();
-    this.#stopActions.clear();
+  /** No replica knows which tasks a caller made: the list is empty (see the file comment). */
+  async listTasks(): Promise<{ tasks: Task[] }> {
+    return { tasks: [] };
   }
 }

@@ -1,14 +1,14 @@
 // What a tool file exports, and the wrapper that turns every failure into an isError result.
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolArgs } from './args.js';
 import type { ToolContext } from './context.js';
 import { errorResult } from './errors.js';
+import type { FayMcpServer } from './tool-calls.js';
 import type { ToolExtra } from './wait.js';
 
 export interface ToolModule {
   name: string;
-  register(server: McpServer, ctx: ToolContext): void;
+  register(server: FayMcpServer, ctx: ToolContext): void;
 }
 
 /** The truth about a tool that starts a research: it creates (and bills) a new job on each call. */

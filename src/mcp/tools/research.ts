@@ -2,7 +2,6 @@
 // clients that give a tool call about 60 s. Task-aware clients get an MCP task instead.
 import { FayAbortedError } from '../../core/errors.js';
 import { researchArgs, researchInput } from '../args.js';
-import { handleCallsWithoutTask } from '../calls-without-task.js';
 import { researchTaskHandler } from '../research-task.js';
 import { researchStateShape } from '../research-state.js';
 import { createAndFollow } from '../run-research.js';
@@ -13,7 +12,7 @@ export const researchTool: ToolModule = {
   name: 'fay_research',
   register(server, ctx) {
     const windowSeconds = Math.round(ctx.config.callWindowMs / 1000);
-    server.experimental.tasks.registerToolTask(
+    const tool = server.experimental.tasks.registerToolTask(
       'fay_research',
       {
         title: 'Research with Fay',
@@ -35,9 +34,9 @@ export const researchTool: ToolModule = {
 
     // A plain call: wait within the call window, with progress; the client's cancel (extra.signal)
     // only ends the wait, never the job.
-    handleCallsWithoutTask(
-      server,
+    server.serveWithoutTask(
       'fay_research',
+      tool,
       guarded(ctx, async (args, extra) => {
         try {
           return await createAndFollow(ctx, researchArgs(args), {

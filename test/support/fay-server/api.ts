@@ -54,15 +54,16 @@ export function handleApi(ctx: ApiContext, request: ApiRequest): ApiResult {
   }
   const waitMs = ctx.limiter.take(key, request.endpoint, ctx.now());
   if (waitMs > 0) return { reply: rateLimitReply(waitMs, ctx.options.retryAfter ?? 'seconds') };
-  if (request.endpoint === 'create') return create(ctx, request.rawBody);
+  if (request.endpoint === 'create') return create(ctx, request.rawBody, key);
+  // Jobs belong to the account that created them: another key's request_id is unknown to it.
   const job = ctx.jobs.get(request.requestId ?? '');
-  if (!job) return { reply: notFound() };
+  if (!job || job.apiKey !== key) return { reply: notFound() };
   if (request.endpoint === 'status') return { reply: ok(statusPayload(job, ctx.now())) };
   if (request.endpoint === 'output') return { reply: output(ctx, job) };
   return { reply: stop(ctx, job) };
 }
 
-function create(ctx: ApiContext, rawBody: string): ApiResult {
+function create(ctx: ApiContext, rawBody: string, apiKey: string): ApiResult {
   let body: unknown;
   try {
     body = JSON.parse(rawBody);
@@ -96,6 +97,7 @@ function create(ctx: ApiContext, rawBody: string): ApiResult {
     outputSchema: schemaIsObject ? (schema as Record<string, unknown>) : null,
     nowMs: ctx.now(),
     defaultDurationMs: ctx.defaultDurationMs,
+    apiKey,
   });
   ctx.jobs.set(job.requestId, job);
   ctx.onJobChange(job);

@@ -123,6 +123,8 @@ export interface Job {
   errorMessage: string;
   stoppedAtMs: number | null;
   metadata: Record<string, unknown>;
+  /** The key that created it: only that key can read or stop it (other keys get 404). */
+  apiKey: string;
 }
 
 export interface WebhookEvent {

@@ -1,0 +1,123 @@
+// The HTTP mode's settings: the command line (--http, --host, --port) and its environment
+// variables. Like config.ts, a bad value is refused at start with one line naming it.
+import { parseArgs } from 'node:util';
+import * as z from 'zod';
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+  /** FAY_MCP_TOKEN, split on commas: the bearer tokens accepted when the server holds the key. */
+  tokens: string[];
+  /** FAY_MCP_ALLOWED_ORIGINS: browser origins allowed to call; a request without Origin is served. */
+  allowedOrigins: string[];
+  /** Requests handled at once before callers are told to retry. */
+  maxInFlight: number;
+  /** How long SIGTERM waits for requests in flight. */
+  shutdownGraceMs: number;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_MAX_IN_FLIGHT = 256;
+export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
+/** Request bodies above this get 413 (a tool call's arguments are a few KB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '[::1]']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+const list = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : [],
+  z.array(z.string()),
+);
+
+const whole = (name: string, min: number, max: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z.coerce
+      .number({ error: `${name} must be a whole number` })
+      .int({ error: `${name} must be a whole number` })
+      .min(min, { error: `${name} must be at least ${min}` })
+      .max(max, { error: `${name} must be at most ${max}` })
+      .optional(),
+  );
+
+const envSchema = z.object({
+  PORT: whole('PORT', 0, 65_535),
+  FAY_MCP_TOKEN: list,
+  FAY_MCP_ALLOWED_ORIGINS: list,
+  FAY_MCP_MAX_CALLS_IN_FLIGHT: whole('FAY_MCP_MAX_CALLS_IN_FLIGHT', 1, 100_000),
+  FAY_MCP_SHUTDOWN_GRACE_SECONDS: whole('FAY_MCP_SHUTDOWN_GRACE_SECONDS', 0, 3_600),
+});
+
+export type HttpConfigResult = { ok: true; config: HttpConfig } | { ok: false; message: string };
+
+/** True when the command line asks for HTTP. */
+export function wantsHttp(argv: readonly string[]): boolean {
+  return argv.includes('--http');
+}
+
+export function loadHttpConfig(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  apiKey: string | undefined,
+): HttpConfigResult {
+  let options: { host?: string; port?: string };
+  try {
+    ({ values: options } = parseArgs({
+      args: [...argv],
+      options: { http: { type: 'boolean' }, host: { type: 'string' }, port: { type: 'string' } },
+    }));
+  } catch (error) {
+    return {
+      ok: false,
+      message: `${(error as Error).message}. Usage: fay-mcp --http [--host 127.0.0.1] [--port 3000]`,
+    };
+  }
+  const parsed = envSchema.safeParse({ ...env, PORT: options.port ?? env.PORT });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => issue.message).join('; ');
+    const named = options.port === undefined ? problems : problems.replace('PORT', '--port');
+    return { ok: false, message: `Invalid configuration: ${named}.` };
+  }
+  const values = parsed.data;
+  const host = options.host?.trim() || DEFAULT_HOST;
+  const tokens = values.FAY_MCP_TOKEN;
+  if (apiKey && tokens.length === 0 && !isLoopback(host)) {
+    return {
+      ok: false,
+      message:
+        `Refusing to serve FAY_API_KEY on ${host} without FAY_MCP_TOKEN: anyone who can reach the ` +
+        'port would spend your Fay account. Set FAY_MCP_TOKEN (comma-separated tokens your clients ' +
+        'send as "Authorization: Bearer <token>"), or leave FAY_API_KEY unset so each client sends ' +
+        'its own Fay key.',
+    };
+  }
+  if (apiKey && tokens.includes(apiKey)) {
+    return {
+      ok: false,
+      message: 'FAY_MCP_TOKEN must not contain the Fay API key: clients would hold the key itself.',
+    };
+  }
+  return {
+    ok: true,
+    config: {
+      host,
+      port: values.PORT ?? DEFAULT_PORT,
+      tokens,
+      allowedOrigins: values.FAY_MCP_ALLOWED_ORIGINS,
+      maxInFlight: values.FAY_MCP_MAX_CALLS_IN_FLIGHT ?? DEFAULT_MAX_IN_FLIGHT,
+      shutdownGraceMs:
+        (values.FAY_MCP_SHUTDOWN_GRACE_SECONDS ?? DEFAULT_SHUTDOWN_GRACE_SECONDS) * 1000,
+    },
+  };
+}

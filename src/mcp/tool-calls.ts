@@ -1,0 +1,132 @@
+// tools/call, answered through the SDK's public API. McpServer answers a call made WITHOUT a task
+// to a tool that supports tasks by creating a task itself and polling it to the end: no progress,
+// no call window, no regard for the client's cancel. fay_research must instead run its blocking
+// handler for such calls. So this server keeps the tools it registers and installs its own
+// tools/call handler (the low-level Server's request handlers are public): input checked against
+// the declared schema and worded as the SDK words it, a task call answered by the tool's
+// createTask, any other call by its blocking handler, and structured output checked as the SDK does.
+import {
+  McpServer,
+  type RegisteredTool,
+  type ToolCallback,
+} from '@modelcontextprotocol/sdk/server/mcp.js';
+import {
+  getParseErrorMessage,
+  normalizeObjectSchema,
+  safeParseAsync,
+  type AnySchema,
+  type ZodRawShapeCompat,
+} from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  McpError,
+  type CallToolResult,
+  type CreateTaskResult,
+  type ToolAnnotations,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { ToolTaskHandler } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
+import type { ToolArgs } from './args.js';
+import type { ToolHandler } from './tool.js';
+import type { ToolExtra } from './wait.js';
+
+type TaskHandler = ToolTaskHandler<AnySchema>;
+
+function isTaskHandler(handler: RegisteredTool['handler']): handler is TaskHandler {
+  return typeof handler === 'object' && 'createTask' in handler;
+}
+
+async function parsed(schema: AnySchema | undefined, value: unknown, what: string) {
+  const object = normalizeObjectSchema(schema);
+  if (!object) return value;
+  const result = await safeParseAsync(object, value);
+  if (!result.success) {
+    throw new McpError(ErrorCode.InvalidParams, `${what}: ${getParseErrorMessage(result.error)}`);
+  }
+  return result.data;
+}
+
+export class FayMcpServer extends McpServer {
+  readonly #tools = new Map<string, RegisteredTool>();
+  readonly #withoutTask = new Map<string, ToolHandler>();
+
+  override registerTool<
+    OutputArgs extends ZodRawShapeCompat | AnySchema,
+    InputArgs extends undefined | ZodRawShapeCompat | AnySchema = undefined,
+  >(
+    name: string,
+    config: {
+      title?: string;
+      description?: string;
+      inputSchema?: InputArgs;
+      outputSchema?: OutputArgs;
+      annotations?: ToolAnnotations;
+      _meta?: Record<string, unknown>;
+    },
+    cb: ToolCallback<InputArgs>,
+  ): RegisteredTool {
+    return this.#keep(name, super.registerTool(name, config, cb));
+  }
+
+  /**
+   * A tool registered with experimental.tasks.registerToolTask: task calls get its createTask,
+   * calls without a task run `blocking`.
+   */
+  serveWithoutTask(name: string, tool: RegisteredTool, blocking: ToolHandler): void {
+    this.#withoutTask.set(name, blocking);
+    this.#keep(name, tool);
+  }
+
+  #keep(name: string, tool: RegisteredTool): RegisteredTool {
+    this.#tools.set(name, tool);
+    // McpServer installs its own handler with the first tool; ours replaces it (a plain set).
+    this.server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+      this.#call(request.params, extra),
+    );
+    return tool;
+  }
+
+  async #call(
+    params: { name: string; arguments?: ToolArgs; task?: unknown },
+    extra: ToolExtra,
+  ): Promise<CallToolResult | CreateTaskResult> {
+    const { name } = params;
+    const tool = this.#tools.get(name);
+    if (!tool?.enabled) throw new McpError(ErrorCode.InvalidParams, `Tool ${name} not found`);
+    const invalidInput = `Input validation error: Invalid arguments for tool ${name}`;
+    if (params.task) {
+      // A task call that fails before its task exists is a JSON-RPC error: there is no task.
+      if (!isTaskHandler(tool.handler) || !extra.taskStore) {
+        throw new McpError(ErrorCode.InvalidParams, `Tool ${name} does not run as a task`);
+      }
+      const args = await parsed(tool.inputSchema, params.arguments ?? {}, invalidInput);
+      return tool.handler.createTask(args as never, { ...extra, taskStore: extra.taskStore });
+    }
+    try {
+      const args = (await parsed(
+        tool.inputSchema,
+        params.arguments ?? {},
+        invalidInput,
+      )) as ToolArgs;
+      const handler = this.#withoutTask.get(name) ?? (tool.handler as ToolHandler);
+      const result = await handler(args, extra);
+      if (!result.isError && tool.outputSchema) {
+        if (!result.structuredContent) {
+          throw new McpError(
+            ErrorCode.InvalidParams,
+            `Output validation error: Tool ${name} has an output schema but no structured content was provided`,
+          );
+        }
+        await parsed(
+          tool.outputSchema,
+          result.structuredContent,
+          `Output validation error: Invalid structured content for tool ${name}`,
+        );
+      }
+      return result;
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      return { isError: true, content: [{ type: 'text', text }] };
+    }
+  }
+}
