@@ -4,6 +4,7 @@
 // loads).
 import { loadConfig } from './config.js';
 import { loadHttpConfig, wantsHttp } from './http-config.js';
+import { useEnvProxy } from './proxy.js';
 import { RedactingStdioTransport } from './redact.js';
 import { createServer } from './server.js';
 
@@ -15,6 +16,8 @@ function refuse(message: string): never {
 const loaded = loadConfig(process.env);
 if (!loaded.ok) refuse(loaded.message);
 const { config } = loaded;
+const proxyWarning = useEnvProxy(process.env);
+if (proxyWarning) process.stderr.write(`fay-mcp: ${proxyWarning}\n`);
 const argv = process.argv.slice(2);
 
 if (wantsHttp(argv)) {

@@ -1,0 +1,141 @@
+// Outbound proxy: with HTTPS_PROXY set, calls to Fay go through a local CONNECT proxy, over stdio
+// and over HTTP alike; NO_PROXY bypasses it. Fay is reached over TLS (a TLS front for the local
+// Fay server with a throwaway certificate, trusted through NODE_EXTRA_CA_CERTS).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, request, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { connect as netConnect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startFayServer, type FayServer } from '../support/fay-server.ts';
+import { connect, stateOf } from '../mcp/harness.ts';
+import { callTool, connectHttp, startHttpServer } from './harness.ts';
+
+const KEY = 'fay_proxy_key_Jm40cXe8';
+let dir: string;
+let fay: FayServer;
+let front: Server;
+let proxy: Server;
+let fayUrl: string;
+let proxyUrl: string;
+const tunnels: string[] = [];
+
+const listen = (server: Server) =>
+  new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fay-proxy-'));
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+  ], { stdio: 'ignore' }); // prettier-ignore
+  fay = await startFayServer({ apiKeys: [KEY] });
+  const target = new URL(fay.url);
+  // The TLS front: HTTPS in, the local Fay server's HTTP out.
+  front = createHttpsServer(
+    { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+    (req, res) => {
+      const upstream = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: req.url,
+          method: req.method,
+          headers: req.headers,
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    },
+  );
+  fayUrl = `https://localhost:${await listen(front)}`;
+  // The CONNECT proxy: records each tunnel's target, then pipes bytes.
+  proxy = createHttpServer();
+  proxy.on('connect', (req, socket, head) => {
+    tunnels.push(req.url ?? '');
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = netConnect(Number(port), host === 'localhost' ? '127.0.0.1' : host!, () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+  });
+  proxyUrl = `http://127.0.0.1:${await listen(proxy)}`;
+});
+
+afterAll(async () => {
+  proxy?.closeAllConnections();
+  front?.closeAllConnections();
+  await new Promise((resolve) => proxy?.close(resolve));
+  await new Promise((resolve) => front?.close(resolve));
+  await fay?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const env = (extra: Record<string, string> = {}) => ({
+  FAY_BASE_URL: fayUrl,
+  HTTPS_PROXY: proxyUrl,
+  NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'),
+  ...extra,
+});
+
+it('over stdio: calls to Fay go through HTTPS_PROXY (a CONNECT tunnel to the Fay host)', async () => {
+  const before = tunnels.length;
+  const session = await connect(env({ FAY_API_KEY: KEY }));
+  try {
+    const started = await session.client.callTool({
+      name: 'fay_start_research',
+      arguments: { prompt: 'Through the proxy' },
+    });
+    expect(started.isError).toBeFalsy();
+  } finally {
+    await session.close();
+  }
+  expect(tunnels.slice(before)).toContain(`localhost:${new URL(fayUrl).port}`);
+  expect(fay.count('create')).toBeGreaterThan(0);
+});
+
+it('over HTTP: the same, for a client sending its own key', async () => {
+  const before = tunnels.length;
+  const server = await startHttpServer(env());
+  const session = await connectHttp(server.url, KEY);
+  try {
+    const started = await callTool(session, 'fay_start_research', { prompt: 'Proxied HTTP' });
+    const got = await callTool(session, 'fay_get_research', {
+      request_id: stateOf(started).request_id,
+    });
+    expect(got.isError).toBeFalsy();
+  } finally {
+    await session.close();
+    await server.stop();
+  }
+  expect(tunnels.slice(before)).toContain(`localhost:${new URL(fayUrl).port}`);
+});
+
+it('NO_PROXY bypasses the proxy', async () => {
+  const before = tunnels.length;
+  const creates = fay.count('create');
+  const session = await connect(env({ FAY_API_KEY: KEY, NO_PROXY: 'localhost' }));
+  try {
+    const started = await session.client.callTool({
+      name: 'fay_start_research',
+      arguments: { prompt: 'Direct' },
+    });
+    expect(started.isError).toBeFalsy();
+  } finally {
+    await session.close();
+  }
+  expect(fay.count('create')).toBe(creates + 1);
+  expect(tunnels.length).toBe(before);
+});
