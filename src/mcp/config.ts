@@ -10,8 +10,6 @@ export interface McpConfig {
   baseUrl: string;
   /** How long fay_research blocks before handing the request_id back. */
   callWindowMs: number;
-  /** How long a task-augmented fay_research follows its job. */
-  maxWaitMs: number;
   /** Shared status-call budget per sliding hour (undefined: the core's default). */
   statusCallsPerHour: number | undefined;
   /** Interval of progress notifications while waiting (the issue requires at most 10 s). */
@@ -19,7 +17,6 @@ export interface McpConfig {
 }
 
 export const DEFAULT_CALL_WINDOW_SECONDS = 45; // under the ~60 s many clients allow a tool call
-export const DEFAULT_MAX_WAIT_SECONDS = 1800;
 export const HEARTBEAT_MS = 5_000;
 
 const blankToUndefined = (value: unknown) =>
@@ -44,7 +41,6 @@ const envSchema = z.object({
   // Checked by the core's own rule below (http/https, no credentials, query or fragment).
   FAY_BASE_URL: z.preprocess(blankToUndefined, z.string().optional()),
   FAY_CALL_WINDOW_SECONDS: seconds('FAY_CALL_WINDOW_SECONDS', 3_600),
-  FAY_MAX_WAIT_SECONDS: seconds('FAY_MAX_WAIT_SECONDS', 86_400),
   FAY_STATUS_CALLS_PER_HOUR: z.preprocess(
     blankToUndefined,
     z.coerce
@@ -105,7 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       apiKey: values.FAY_API_KEY,
       baseUrl,
       callWindowMs: (values.FAY_CALL_WINDOW_SECONDS ?? DEFAULT_CALL_WINDOW_SECONDS) * 1000,
-      maxWaitMs: (values.FAY_MAX_WAIT_SECONDS ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
       statusCallsPerHour: values.FAY_STATUS_CALLS_PER_HOUR,
       heartbeatMs: HEARTBEAT_MS,
     },

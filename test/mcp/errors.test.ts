@@ -173,8 +173,8 @@ describe('configuration', () => {
   it.each([
     [{ FAY_CALL_WINDOW_SECONDS: 'soon' }, /FAY_CALL_WINDOW_SECONDS must be a number of seconds/],
     [
-      { FAY_MAX_WAIT_SECONDS: '-5' },
-      /FAY_MAX_WAIT_SECONDS must be a number of seconds greater than 0/,
+      { FAY_CALL_WINDOW_SECONDS: '-5' },
+      /FAY_CALL_WINDOW_SECONDS must be a number of seconds greater than 0/,
     ],
     [{ FAY_STATUS_CALLS_PER_HOUR: '2.5' }, /FAY_STATUS_CALLS_PER_HOUR must be a whole number/],
     [{ FAY_BASE_URL: 'ftp://example.com' }, /FAY_BASE_URL uses ftp: instead of http or https/],
