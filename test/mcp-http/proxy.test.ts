@@ -90,18 +90,23 @@ const env = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-it('over stdio: calls to Fay go through HTTPS_PROXY (a CONNECT tunnel to the Fay host)', async () => {
-  const before = tunnels.length;
-  const session = await connect(env({ FAY_API_KEY: KEY }));
+/** Starts one research through a stdio server with `serverEnv`; it must succeed. */
+async function startOverStdio(serverEnv: Record<string, string>, prompt: string): Promise<void> {
+  const session = await connect(serverEnv);
   try {
     const started = await session.client.callTool({
       name: 'fay_start_research',
-      arguments: { prompt: 'Through the proxy' },
+      arguments: { prompt },
     });
     expect(started.isError).toBeFalsy();
   } finally {
     await session.close();
   }
+}
+
+it('over stdio: calls to Fay go through HTTPS_PROXY (a CONNECT tunnel to the Fay host)', async () => {
+  const before = tunnels.length;
+  await startOverStdio(env({ FAY_API_KEY: KEY }), 'Through the proxy');
   expect(tunnels.slice(before)).toContain(`localhost:${new URL(fayUrl).port}`);
   expect(fay.count('create')).toBeGreaterThan(0);
 });
@@ -126,16 +131,7 @@ it('over HTTP: the same, for a client sending its own key', async () => {
 it('NO_PROXY bypasses the proxy', async () => {
   const before = tunnels.length;
   const creates = fay.count('create');
-  const session = await connect(env({ FAY_API_KEY: KEY, NO_PROXY: 'localhost' }));
-  try {
-    const started = await session.client.callTool({
-      name: 'fay_start_research',
-      arguments: { prompt: 'Direct' },
-    });
-    expect(started.isError).toBeFalsy();
-  } finally {
-    await session.close();
-  }
+  await startOverStdio(env({ FAY_API_KEY: KEY, NO_PROXY: 'localhost' }), 'Direct');
   expect(fay.count('create')).toBe(creates + 1);
   expect(tunnels.length).toBe(before);
 });

@@ -11,6 +11,7 @@ import { stateOf, textOf } from '../mcp/harness.ts';
 import {
   callTool,
   connectHttp,
+  post,
   startHttpServer,
   type HttpServerProcess,
   type HttpSession,
@@ -119,6 +120,35 @@ describe('tasks and resources', () => {
     );
     expect(textOf(result)).toContain('# Research: Task over HTTP');
     expect((await session.client.experimental.tasks.getTask(task.taskId)).status).toBe('completed');
+  });
+
+  it('an idle response stream (tasks/result on a running task) gets SSE keep-alive comments', async () => {
+    const { task } = await session.client.request(
+      {
+        method: 'tools/call',
+        params: { name: 'fay_research', arguments: { prompt: 'Long task [fay:never]' } },
+      },
+      CreateTaskResultSchema,
+      { task: {} },
+    );
+    const reading = new AbortController();
+    const response = await post(
+      server.url,
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tasks/result',
+        params: { taskId: task.taskId },
+      }),
+      { authorization: `Bearer ${KEY}` },
+      reading.signal,
+    );
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let stream = '';
+    while (!stream.includes(': keepalive')) stream += (await reader.read()).value ?? '';
+    reading.abort();
+    await session.client.experimental.tasks.cancelTask(task.taskId);
   });
 
   it('reads fay://research/{request_id}', async () => {
