@@ -24,7 +24,8 @@ let a: HttpSession;
 let b: HttpSession;
 
 beforeAll(async () => {
-  fay = await startFayServer({ apiKeys: [KEY_A, KEY_B] });
+  // Two accounts: Fay scopes each research to the account that started it.
+  fay = await startFayServer({ apiKeys: [KEY_A], otherAccounts: [[KEY_B]] });
   replicas = await Promise.all([1, 2].map(() => startHttpServer({ FAY_BASE_URL: fay.url })));
   proxy = await startRoundRobinProxy(replicas.map((replica) => replica.url));
   a = await connectHttp(proxy.url, KEY_A);

@@ -65,8 +65,8 @@ const status = (server: FayServer, id: string, key?: string | null) =>
   call(server, 'GET', `/api/v1/conversation/${id}/status`, { key });
 const output = (server: FayServer, id: string) =>
   call(server, 'GET', `/api/v1/conversation/${id}/output`);
-const stop = (server: FayServer, id: string) =>
-  call(server, 'POST', `/api/v1/conversation/${id}/stop`);
+const stop = (server: FayServer, id: string, key?: string | null) =>
+  call(server, 'POST', `/api/v1/conversation/${id}/stop`, { key });
 
 async function createId(server: FayServer, prompt = 'What is Fay?'): Promise<string> {
   const answer = await create(server, { prompt });
@@ -161,6 +161,15 @@ describe('endpoints and envelopes', () => {
     server.setApiKeys(['k2']);
     expectError(await status(server, id, 'k1'), 401, 'INVALID_API_KEY');
     expect((await status(server, id, 'k2')).status).toBe(200);
+  });
+
+  it("scopes jobs to their account: another account's key gets 404 for them", async () => {
+    const { server } = await start({ apiKeys: ['a1', 'a2'], otherAccounts: [['b1']] });
+    const id = (await create(server, { prompt: 'x' }, 'a1')).json.data.request_id;
+    expectError(await status(server, id, 'b1'), 404, 'REQUEST_NOT_FOUND');
+    expectError(await stop(server, id, 'b1'), 404, 'REQUEST_NOT_FOUND');
+    expect((await status(server, id, 'a2')).status).toBe(200);
+    expect(server.jobState(id)).not.toBe('STOPPED');
   });
 
   it('answers 404 REQUEST_NOT_FOUND for unknown ids and 404 JSON for unknown routes', async () => {

@@ -114,6 +114,7 @@ export async function startFayServer(options: FayServerOptions = {}): Promise<Fa
   const ctx: ApiContext = {
     jobs,
     apiKeys: new Set(options.apiKeys ?? [DEFAULT_KEY]),
+    otherAccounts: options.otherAccounts ?? [],
     limiter: new RateLimiter(
       options.rateLimits ?? {},
       options.rateLimitWindowMs ?? DEFAULT_WINDOW_MS,

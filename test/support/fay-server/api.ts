@@ -8,6 +8,8 @@ import type { Endpoint, FayServerOptions, Job } from './types.ts';
 export interface ApiContext {
   jobs: Map<string, Job>;
   apiKeys: Set<string>;
+  /** Keys of other accounts, one list per account (see FayServerOptions.otherAccounts). */
+  otherAccounts: string[][];
   limiter: RateLimiter;
   options: FayServerOptions;
   now: () => number;
@@ -46,24 +48,33 @@ export function jobOutput(job: Job, options: FayServerOptions): unknown {
   return options.structuredOutputAs === 'string' ? JSON.stringify(value) : value;
 }
 
+/** The account a key belongs to (0: apiKeys), or undefined for a key no account has. */
+function accountOf(ctx: ApiContext, key: string | undefined): number | undefined {
+  if (key === undefined) return undefined;
+  if (ctx.apiKeys.has(key)) return 0;
+  const index = ctx.otherAccounts.findIndex((keys) => keys.includes(key));
+  return index < 0 ? undefined : index + 1;
+}
+
 // Auth comes first (before ids or bodies are looked at), then the rate limit, as a gateway would.
 export function handleApi(ctx: ApiContext, request: ApiRequest): ApiResult {
   const key = bearerKey(request.authorization);
-  if (key === undefined || !ctx.apiKeys.has(key)) {
+  const account = accountOf(ctx, key);
+  if (key === undefined || account === undefined) {
     return { reply: fail(401, 'INVALID_API_KEY', 'Invalid or missing API key.') };
   }
   const waitMs = ctx.limiter.take(key, request.endpoint, ctx.now());
   if (waitMs > 0) return { reply: rateLimitReply(waitMs, ctx.options.retryAfter ?? 'seconds') };
-  if (request.endpoint === 'create') return create(ctx, request.rawBody, key);
-  // Jobs belong to the account that created them: another key's request_id is unknown to it.
+  if (request.endpoint === 'create') return create(ctx, request.rawBody, account);
+  // Jobs belong to the account that created them: another account's request_id is unknown here.
   const job = ctx.jobs.get(request.requestId ?? '');
-  if (!job || job.apiKey !== key) return { reply: notFound() };
+  if (!job || job.account !== account) return { reply: notFound() };
   if (request.endpoint === 'status') return { reply: ok(statusPayload(job, ctx.now())) };
   if (request.endpoint === 'output') return { reply: output(ctx, job) };
   return { reply: stop(ctx, job) };
 }
 
-function create(ctx: ApiContext, rawBody: string, apiKey: string): ApiResult {
+function create(ctx: ApiContext, rawBody: string, account: number): ApiResult {
   let body: unknown;
   try {
     body = JSON.parse(rawBody);
@@ -97,7 +108,7 @@ function create(ctx: ApiContext, rawBody: string, apiKey: string): ApiResult {
     outputSchema: schemaIsObject ? (schema as Record<string, unknown>) : null,
     nowMs: ctx.now(),
     defaultDurationMs: ctx.defaultDurationMs,
-    apiKey,
+    account,
   });
   ctx.jobs.set(job.requestId, job);
   ctx.onJobChange(job);

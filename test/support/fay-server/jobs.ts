@@ -32,7 +32,7 @@ export function createJob(args: {
   outputSchema: Record<string, unknown> | null;
   nowMs: number;
   defaultDurationMs: number;
-  apiKey: string;
+  account: number;
 }): Job {
   const directives = parseDirectives(args.prompt);
   const durationMs = directives.durationMs ?? args.defaultDurationMs;
@@ -49,7 +49,7 @@ export function createJob(args: {
     errorMessage: 'Research failed: the sources needed for this question could not be retrieved.',
     stoppedAtMs: null,
     metadata: { source: 'api', plan: 'local' },
-    apiKey: args.apiKey,
+    account: args.account,
   };
 }
 

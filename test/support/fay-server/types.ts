@@ -51,8 +51,13 @@ export interface WebhookOptions {
 }
 
 export interface FayServerOptions {
-  /** Accepted keys; default ['fay_test_key']. */
+  /** Accepted keys, all of one account (a rotated key still reads its jobs); default ['fay_test_key']. */
   apiKeys?: string[];
+  /**
+   * Keys of other accounts, one list per account. Jobs belong to the account that created them:
+   * any other account's key gets 404 REQUEST_NOT_FOUND for them, as the real API scopes jobs.
+   */
+  otherAccounts?: string[][];
   /** create → COMPLETED; default 1500 (PENDING the first 20%, then PROCESSING). */
   jobDurationMs?: number;
   /** Requests per key per window, per endpoint; default: no limit. */
@@ -123,8 +128,8 @@ export interface Job {
   errorMessage: string;
   stoppedAtMs: number | null;
   metadata: Record<string, unknown>;
-  /** The key that created it: only that key can read or stop it (other keys get 404). */
-  apiKey: string;
+  /** The account that created it (0: `apiKeys`, n: `otherAccounts[n - 1]`); others get 404. */
+  account: number;
 }
 
 export interface WebhookEvent {
