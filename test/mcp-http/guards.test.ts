@@ -1,6 +1,8 @@
 // Who may call, and the limits: 401 with WWW-Authenticate, server-held tokens (the Fay key itself
 // refused), Origin and Host checks (403), the start refusal on a public host, 413, the cap of
 // requests in flight, and SIGTERM during a call.
+import { spawn } from 'node:child_process';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
@@ -14,7 +16,6 @@ import {
   startHttpServer,
   type HttpServerProcess,
 } from './harness.ts';
-import { spawn } from 'node:child_process';
 
 const KEY = 'fay_guard_key_Bn61pTx2';
 const TOKEN = 'team-token-9f3a';
@@ -97,6 +98,21 @@ describe('bring your own key', () => {
     expect((await post(server.url, LIST_TOOLS, { authorization: `Bearer ${KEY}` })).status).toBe(
       200,
     );
+  });
+});
+
+describe('starting', () => {
+  it('listens on PORT when --port is absent', async () => {
+    const probe = createNetServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const server = await startHttpServer({ FAY_BASE_URL: fay.url, PORT: String(port) }, []);
+    try {
+      expect(server.url).toBe(`http://127.0.0.1:${port}/mcp`);
+    } finally {
+      await server.stop();
+    }
   });
 });
 
@@ -194,6 +210,12 @@ describe('limits', () => {
       },
     );
     await sent;
+    // No new requests: the port is closed (or, on a kept-alive connection, 503).
+    const late = await post(server.url, LIST_TOOLS, { authorization: `Bearer ${KEY}` }).then(
+      (response) => response.status,
+      () => 'refused',
+    );
+    expect([503, 'refused']).toContain(late);
     const result = await call;
     expect(textOf(result as never)).toContain('# Research: Draining');
     expect(await server.exited).toBe(0);

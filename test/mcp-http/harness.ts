@@ -20,12 +20,15 @@ export interface HttpServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `fay-mcp --http --port 0` with `env` (nothing inherited but PATH). */
+/**
+ * Starts `fay-mcp --http` with `env` (nothing inherited but PATH) and `args` (default
+ * `--port 0`: a free port, read back from the "listening on" line).
+ */
 export async function startHttpServer(
   env: Record<string, string>,
-  args: string[] = [],
+  args: string[] = ['--port', '0'],
 ): Promise<HttpServerProcess> {
-  const child = spawn(process.execPath, [BIN, '--http', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [BIN, '--http', ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
