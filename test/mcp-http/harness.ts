@@ -15,6 +15,8 @@ export interface HttpServerProcess {
   url: string;
   child: ChildProcess;
   stderr(): string;
+  /** Resolves once the server has written `text` to stderr. */
+  printed(text: string): Promise<void>;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
   stop(): Promise<number | null>;
@@ -50,6 +52,16 @@ export async function startHttpServer(
     url,
     child,
     stderr: () => stderr + (stdout ? `\n[stdout] ${stdout}` : ''),
+    printed: (text) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!stderr.includes(text)) return;
+          child.stderr.off('data', check);
+          resolve();
+        };
+        child.stderr.on('data', check);
+        check();
+      }),
     exited,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
