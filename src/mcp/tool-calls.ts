@@ -94,6 +94,9 @@ export class FayMcpServer extends McpServer {
     const tool = this.#tools.get(name);
     if (!tool?.enabled) throw new McpError(ErrorCode.InvalidParams, `Tool ${name} not found`);
     const invalidInput = `Input validation error: Invalid arguments for tool ${name}`;
+    const blocking = isTaskHandler(tool.handler)
+      ? this.#withoutTask.get(name)
+      : (tool.handler as ToolHandler);
     if (params.task) {
       // A task call that fails before its task exists is a JSON-RPC error: there is no task.
       if (!isTaskHandler(tool.handler) || !extra.taskStore) {
@@ -102,14 +105,14 @@ export class FayMcpServer extends McpServer {
       const args = await parsed(tool.inputSchema, params.arguments ?? {}, invalidInput);
       return tool.handler.createTask(args as never, { ...extra, taskStore: extra.taskStore });
     }
+    if (!blocking) throw new McpError(ErrorCode.MethodNotFound, `Tool ${name} runs only as a task`);
     try {
       const args = (await parsed(
         tool.inputSchema,
         params.arguments ?? {},
         invalidInput,
       )) as ToolArgs;
-      const handler = this.#withoutTask.get(name) ?? (tool.handler as ToolHandler);
-      const result = await handler(args, extra);
+      const result = await blocking(args, extra);
       if (!result.isError && tool.outputSchema) {
         if (!result.structuredContent) {
           throw new McpError(
