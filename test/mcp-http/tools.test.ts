@@ -174,8 +174,9 @@ describe('errors', () => {
     expect(fay.count('create')).toBe(before);
   });
 
-  it('never shows the key: not in results, not on stderr', () => {
+  it('never shows the key: not in results, not on stderr; nothing on stdout', () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.join('\n') + server.stderr()).not.toContain(KEY);
+    expect(server.stderr()).not.toContain('[stdout]');
   });
 });
