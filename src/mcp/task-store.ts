@@ -67,6 +67,8 @@ export class FayTaskStore implements TaskStore {
    * of a stop Fay did not confirm, which Fay cannot tell.
    */
   readonly #cancelled = new Map<string, Task>();
+  /** The last task read from Fay (tasks/cancel reads it first), for the cancelled task's dates. */
+  #lastRead: Task | undefined;
 
   constructor(client: () => Promise<FayClient>, log: Logger) {
     this.#client = client;
@@ -82,7 +84,8 @@ export class FayTaskStore implements TaskStore {
     const cancelled = this.#cancelled.get(taskId);
     if (cancelled) return cancelled;
     try {
-      return taskOfStatus(await (await this.#client()).getStatus(taskId));
+      this.#lastRead = taskOfStatus(await (await this.#client()).getStatus(taskId));
+      return this.#lastRead;
     } catch (error) {
       // Not a request_id, or not one this key may read: the same answer, no task.
       if (error instanceof FayNotFoundError || error instanceof FayValidationError) return null;
@@ -128,8 +131,10 @@ export class FayTaskStore implements TaskStore {
       this.#log.log('warning', message);
     }
     const now = new Date().toISOString();
+    const read = this.#lastRead?.taskId === taskId ? this.#lastRead : undefined;
     this.#cancelled.set(taskId, {
-      ...taskOf({ requestId: taskId, status: 'STOPPED', createdAt: now }),
+      ...taskOf({ requestId: taskId, status: 'STOPPED', createdAt: read?.createdAt ?? now }),
+      lastUpdatedAt: now,
       statusMessage: message,
     });
   }

@@ -68,6 +68,7 @@ describe('across replicas', () => {
     const task = await createTask(a, 'Cancel me [fay:never]');
     const cancelled = await a.client.experimental.tasks.cancelTask(task.taskId);
     expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.createdAt).toBe(task.createdAt);
     expect(fay.jobs.get(task.taskId)?.stoppedAtMs).not.toBeNull();
     // Any replica now sees it cancelled, from Fay (round robin: two reads, two replicas).
     const reads = [];
