@@ -8,8 +8,7 @@
 // call window (test/mcp covers the behaviour end to end).
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolRequest, CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolHandler } from './tool.js';
-import type { ToolExtra } from './wait.js';
+import type { ToolExtra, ToolHandler } from './tool.js';
 
 type PollingFallback = (
   tool: unknown,
@@ -20,7 +19,7 @@ type PollingFallback = (
 export function handleCallsWithoutTask(
   server: McpServer,
   toolName: string,
-  handler: ToolHandler,
+  handler: ToolHandler<unknown>,
 ): void {
   const host = server as unknown as { handleAutomaticTaskPolling?: PollingFallback };
   const sdkFallback = host.handleAutomaticTaskPolling;

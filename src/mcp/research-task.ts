@@ -6,7 +6,13 @@ import type { ToolTaskHandler } from '@modelcontextprotocol/sdk/experimental/tas
 import type { CreateTaskRequestHandlerExtra } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { CreatedConversation, JobStatus } from '../core/index.js';
-import { researchArgs, type researchInput } from './args.js';
+import {
+  parseArguments,
+  researchInput,
+  researchInputOf,
+  type listedOnly,
+  type ResearchArgs,
+} from './args.js';
 import type { ToolContext } from './context.js';
 import { describeError, errorResult, StopNotConfirmedError } from './errors.js';
 import { createAndFollow } from './run-research.js';
@@ -18,13 +24,18 @@ const TASK_POLL_INTERVAL_MS = 2_000;
 /** How long a finished task's result stays available. */
 const RESULT_KEPT_MS = 3_600_000;
 
-export function researchTaskHandler(ctx: ToolContext): ToolTaskHandler<typeof researchInput> {
+export function researchTaskHandler(
+  ctx: ToolContext,
+  toolName: string,
+): ToolTaskHandler<ReturnType<typeof listedOnly>> {
   return {
     async createTask(args, extra) {
       // The store forgets a task when its ttl runs out, even mid-run: keep it past the longest wait.
       const ttl = Math.max(extra.taskRequestedTtl ?? 0, ctx.config.maxWaitMs + RESULT_KEPT_MS);
       const task = await extra.taskStore.createTask({ ttl, pollInterval: TASK_POLL_INTERVAL_MS });
-      followInTask(ctx, task.taskId, args, extra);
+      // Checked inside the task, so bad arguments fail the task with the message.
+      const parse = () => parseArguments(toolName, researchInput, args);
+      followInTask(ctx, task.taskId, parse, extra);
       return { task };
     },
     getTask: (_args, extra) => extra.taskStore.getTask(extra.taskId),
@@ -36,7 +47,7 @@ export function researchTaskHandler(ctx: ToolContext): ToolTaskHandler<typeof re
 function followInTask(
   ctx: ToolContext,
   taskId: string,
-  args: unknown,
+  args: () => ResearchArgs,
   extra: CreateTaskRequestHandlerExtra,
 ): void {
   const store = extra.taskStore;
@@ -78,7 +89,7 @@ function followInTask(
 
   const run = async (): Promise<CallToolResult> => {
     try {
-      return await createAndFollow(ctx, researchArgs(args), {
+      return await createAndFollow(ctx, researchInputOf(args()), {
         signal: abort.signal,
         maxWaitMs: ctx.config.maxWaitMs,
         onProgress: progressNotifier(extra),

@@ -1,20 +1,23 @@
 // fay_research: start a research and wait for its answer, within a call window short enough for
 // clients that give a tool call about 60 s. Task-aware clients get an MCP task instead.
 import { FayAbortedError } from '../../core/errors.js';
-import { researchArgs, researchInput } from '../args.js';
+import { listedOnly, parseArguments, researchInput, researchInputOf } from '../args.js';
 import { handleCallsWithoutTask } from '../calls-without-task.js';
 import { researchTaskHandler } from '../research-task.js';
-import { researchStateShape } from '../research-state.js';
+import { researchFacts } from '../research-state.js';
 import { createAndFollow } from '../run-research.js';
-import { guarded, STARTS_RESEARCH, type ToolModule } from '../tool.js';
+import { guarded, STARTS_RESEARCH, type ToolExtra, type ToolModule } from '../tool.js';
 import { progressNotifier } from '../wait.js';
 
+// The one spelling of the name; the registration below reads it.
+const NAME = 'fay_research';
+
 export const researchTool: ToolModule = {
-  name: 'fay_research',
+  name: NAME,
   register(server, ctx) {
     const windowSeconds = Math.round(ctx.config.callWindowMs / 1000);
     server.experimental.tasks.registerToolTask(
-      'fay_research',
+      NAME,
       {
         title: 'Research with Fay',
         description:
@@ -25,26 +28,30 @@ export const researchTool: ToolModule = {
           `${windowSeconds} s. If the answer is not ready by then, it returns the request_id and ` +
           'the status (not an error): the research keeps running, and fay_get_research with that ' +
           'request_id returns the answer later.',
-        inputSchema: researchInput,
-        outputSchema: researchStateShape,
+        inputSchema: listedOnly(researchInput),
+        outputSchema: researchFacts,
         annotations: STARTS_RESEARCH,
         execution: { taskSupport: 'optional' },
       },
-      researchTaskHandler(ctx),
+      researchTaskHandler(ctx, NAME),
     );
 
     // A plain call: wait within the call window, with progress; the client's cancel (extra.signal)
     // only ends the wait, never the job.
     handleCallsWithoutTask(
       server,
-      'fay_research',
-      guarded(ctx, async (args, extra) => {
+      NAME,
+      guarded(ctx, async (args: unknown, extra: ToolExtra) => {
         try {
-          return await createAndFollow(ctx, researchArgs(args), {
-            signal: extra.signal,
-            maxWaitMs: ctx.config.callWindowMs,
-            onProgress: progressNotifier(extra),
-          });
+          return await createAndFollow(
+            ctx,
+            researchInputOf(parseArguments(NAME, researchInput, args)),
+            {
+              signal: extra.signal,
+              maxWaitMs: ctx.config.callWindowMs,
+              onProgress: progressNotifier(extra),
+            },
+          );
         } catch (error) {
           if (error instanceof FayAbortedError) {
             ctx.log.log(
