@@ -92,7 +92,7 @@ describe('bad arguments', () => {
   ];
 
   it.each(cases)(
-    '%s %j → isError saying what to fix, nothing sent to Fay',
+    '%s, bad argument %# → isError saying what to fix, nothing sent to Fay',
     async (name, args, message) => {
       const before = local.fay.requests.length;
       const result = await callWith(local.session, name, args);
