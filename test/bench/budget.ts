@@ -6,6 +6,7 @@
 // its end.
 import { HOUR_MS, StatusBudget } from '../../dist/core/budget.js';
 import { pollDelayMs } from '../../dist/core/index.js';
+import { busiestHour } from '../support/sliding-hour.ts';
 import { fixed, pass, type BenchTable } from './support.ts';
 
 type Pacing = 'today' | 'room first' | 'no budget';
@@ -32,15 +33,6 @@ interface Outcome {
   calls: number;
   busiestHour: number;
   maxLagMs: number;
-}
-
-function busiestHour(times: number[]): number {
-  let most = 0;
-  for (let i = 0, j = 0; j < times.length; j += 1) {
-    while ((times[j] as number) - (times[i] as number) >= HOUR_MS) i += 1;
-    most = Math.max(most, j - i + 1);
-  }
-  return most;
 }
 
 export function simulate(s: Scenario, pacing: Pacing): Outcome {

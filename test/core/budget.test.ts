@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HOUR_MS, SPENT_FIRST_SHARES, StatusBudget } from '../../src/core/budget.ts';
 import type { RecordedRequest } from '../support/fay-server.ts';
+import { busiestHour } from '../support/sliding-hour.ts';
 import { client, server, virtualTime } from './helpers.ts';
 
 afterEach(() => {
@@ -10,14 +11,8 @@ afterEach(() => {
 });
 
 /** The most status requests seen in any sliding hour. */
-function busiestHour(requests: RecordedRequest[]): number {
-  const times = requests.filter((r) => r.endpoint === 'status').map((r) => r.at);
-  let most = 0;
-  for (let i = 0, j = 0; j < times.length; j += 1) {
-    while ((times[j] as number) - (times[i] as number) >= HOUR_MS) i += 1;
-    most = Math.max(most, j - i + 1);
-  }
-  return most;
+function busiestStatusHour(requests: RecordedRequest[]): number {
+  return busiestHour(requests.filter((r) => r.endpoint === 'status').map((r) => r.at));
 }
 
 /** Runs `jobs` concurrent researches of `durationMs`; returns each job's lag and the requests. */
@@ -55,12 +50,28 @@ describe('a status budget that spends its room first', () => {
 
   it('100/h, ten concurrent 10-minute jobs: no sliding hour over 100, each found within 15 min of its end', async () => {
     const { lags, requests } = await concurrentResearches(10, 600_000, 100);
-    expect(busiestHour(requests)).toBeLessThanOrEqual(100);
+    expect(busiestStatusHour(requests)).toBeLessThanOrEqual(100);
     for (const lag of lags) {
       expect(lag).toBeGreaterThanOrEqual(0);
       expect(lag).toBeLessThanOrEqual(15 * 60_000);
     }
   });
+
+  it.each([
+    [3, 600_000],
+    [5, 1_800_000],
+  ])(
+    '100/h, %i concurrent waits of %i ms jobs: found within two of today’s even-share spacings, never over',
+    async (jobs, durationMs) => {
+      const { lags, requests } = await concurrentResearches(jobs, durationMs, 100);
+      const evenShareMs = (jobs * HOUR_MS) / 100;
+      for (const lag of lags) {
+        expect(lag).toBeGreaterThanOrEqual(0);
+        expect(lag).toBeLessThanOrEqual(2 * evenShareMs);
+      }
+      expect(busiestStatusHour(requests)).toBeLessThanOrEqual(100);
+    },
+  );
 
   it('a single wait with a budget far from spent polls exactly as without a budget', async () => {
     const offsets = async (perHour?: number) => {
