@@ -1,6 +1,7 @@
 // Tool arguments: each tool's declared input schema is its validator. The SDK checks the arguments
-// against it before the handler runs and answers a failure as an isError result made of these
-// messages ("… at prompt"), so each message names the argument and says what to fix. The rules
+// against it before the handler runs (parseArguments does for fay_research, whose calls the SDK
+// does not check the same way) and answers a failure as an isError result made of these messages
+// ("… at prompt"), so each message names the argument and says what to fix. The rules
 // are the core's (promptSchema, the UUID format); the core checks a JSON Schema's content itself.
 // What clients such as LangChain check before sending is what is declared here, so the tolerance
 // we keep (an output_schema sent as JSON text) is declared too.
@@ -69,7 +70,6 @@ export const requestIdInput = z.object({
 });
 
 export type ResearchArgs = z.output<typeof researchInput>;
-export type RequestIdArgs = z.output<typeof requestIdInput>;
 
 /** The core's input for validated fay_research / fay_start_research arguments. */
 export function researchInputOf(args: ResearchArgs): ResearchInput {

@@ -6,9 +6,9 @@ import type { ConversationStatus, FayClient, JobStatus } from '../core/index.js'
 import { failureReason } from '../core/errors.js';
 
 // The answer (Markdown, or the JSON value as JSON text) is in the result's text only, never in
-// structuredContent: clients fold the two differently (LangChain's adapter appends
-// structuredContent to the text, the AI SDK hands the model the whole result), and an answer in
-// both would reach the model twice. structuredContent holds the facts about the job, declared here
+// structuredContent: clients fold the two differently (LangChain's adapter has attached
+// structuredContent to the text it hands the model, some clients pass the whole result), and an
+// answer in both would reach the model twice. structuredContent holds the facts about the job, declared here
 // as every tool's outputSchema, and is repeated as JSON text for clients that read only content.
 export const researchFacts = z.object({
   request_id: z.string().describe('The Fay research id (a UUID) to pass to the other fay_ tools.'),
