@@ -235,7 +235,7 @@ export class FayClient {
         return this.#stop(id, link.signal).finally(link.dispose);
       },
       sleep: this.#sleep,
-      // With a budget, the running waits share it evenly instead of spending it and stalling.
+      // With a budget: the default schedule while the hour has room, paced once it runs short.
       schedule: budget
         ? (elapsedMs: number) => Math.max(pollDelayMs(elapsedMs), budget.pollSpacingMs())
         : pollDelayMs,

@@ -9,5 +9,5 @@ export { fetchTransport, httpTransport } from './transport.js';
 // For host transports (n8n's) that rebuild an error and must keep its Node-style network code.
 export { networkErrorCode } from './retry.js';
 export { defaultSleep } from './sleep.js';
-export { DEFAULT_BASE_URL, MAX_PROMPT_LENGTH } from './input.js';
+export { DEFAULT_BASE_URL, MAX_PROMPT_LENGTH, promptSchema } from './input.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

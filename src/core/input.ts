@@ -30,16 +30,13 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
   throw new FayValidationError(issue?.message ?? `${what} is invalid.`, { field });
 }
 
-const promptSchema = z
+/** The prompt rule, also the MCP tools' declared `prompt` (so it is written as JSON Schema can say it). */
+export const promptSchema = z
   .string({ error: 'prompt must be a string: the question to research.' })
-  .refine((p) => p.trim().length > 0, 'prompt is empty: write the question to research.')
-  .superRefine((p, ctx) => {
-    if (p.length > MAX_PROMPT_LENGTH) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `prompt is ${p.length} characters long; shorten it to at most ${MAX_PROMPT_LENGTH}.`,
-      });
-    }
+  .regex(/\S/, 'prompt is empty: write the question to research.')
+  .max(MAX_PROMPT_LENGTH, {
+    error: (issue) =>
+      `prompt is ${String(issue.input).length} characters long; shorten it to at most ${MAX_PROMPT_LENGTH}.`,
   });
 
 const jsonSchemaObject = z

@@ -5,19 +5,26 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ConversationStatus, FayClient, JobStatus } from '../core/index.js';
 import { failureReason } from '../core/errors.js';
 
-export const researchStateShape = {
+// The answer (Markdown, or the JSON value as JSON text) is in the result's text only, never in
+// structuredContent: clients fold the two differently (LangChain's adapter has attached
+// structuredContent to the text it hands the model, some clients pass the whole result), and an
+// answer in both would reach the model twice. structuredContent holds the facts about the job, declared here
+// as every tool's outputSchema, and is repeated as JSON text for clients that read only content.
+export const researchFacts = z.object({
   request_id: z.string().describe('The Fay research id (a UUID) to pass to the other fay_ tools.'),
-  status: z.string().describe('The job state: PENDING, PROCESSING, COMPLETED, FAILED or STOPPED.'),
-  output: z
-    .unknown()
-    .optional()
-    .describe('Once COMPLETED: the Markdown answer, or the JSON value for structured output.'),
+  status: z
+    .string()
+    .describe(
+      'The job state: PENDING, PROCESSING, COMPLETED, FAILED or STOPPED. Once COMPLETED, the ' +
+        'answer is the text of this result.',
+    ),
   error_message: z.string().optional().describe('Once FAILED: why, as Fay reported it.'),
-  created_at: z.string().nullable().optional(),
-  started_at: z.string().nullable().optional(),
-  completed_at: z.string().nullable().optional(),
-  message: z.string().optional().describe('What happened and what to do next.'),
-};
+  created_at: z.string().optional().describe('When the job was created (ISO 8601), if known.'),
+  started_at: z.string().optional().describe('When Fay started it, if known.'),
+  completed_at: z.string().optional().describe('When it finished, if known.'),
+});
+
+export type ResearchFacts = z.output<typeof researchFacts>;
 
 export interface ResearchState {
   request_id: string;
@@ -101,14 +108,31 @@ export async function readResearch(
   }
 }
 
-/** A successful tool result: the text the assistant reads, and the same state as structuredContent. */
+function factsOf(state: ResearchState): ResearchFacts {
+  const facts: ResearchFacts = { request_id: state.request_id, status: state.status };
+  if (state.error_message !== undefined) facts.error_message = state.error_message;
+  for (const key of ['created_at', 'started_at', 'completed_at'] as const) {
+    const value = state[key];
+    if (typeof value === 'string') facts[key] = value;
+  }
+  return facts;
+}
+
+/**
+ * A successful tool result: first what the model should read (the answer once COMPLETED, else
+ * what happened and what to do next), then the facts, as structuredContent and as JSON text.
+ */
 export function stateResult(state: ResearchState): CallToolResult {
   const text =
     state.status === 'COMPLETED' && state.output !== undefined
       ? outputText(state.output)
       : (state.message ?? `Research ${state.request_id} is ${state.status}.`);
+  const facts = factsOf(state);
   return {
-    content: [{ type: 'text', text }],
-    structuredContent: { ...state } as Record<string, unknown>,
+    content: [
+      { type: 'text', text },
+      { type: 'text', text: JSON.stringify(facts) },
+    ],
+    structuredContent: facts,
   };
 }

@@ -4,7 +4,7 @@
 import type { ToolTaskHandler } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { FayValidationError } from '../core/errors.js';
-import { researchArgs, type researchInput } from './args.js';
+import { researchInputOf, type ResearchArgs, type researchInput } from './args.js';
 import type { ToolContext } from './context.js';
 import { describeError, InvalidArgumentError, MissingApiKeyError } from './errors.js';
 import { createResearch } from './run-research.js';
@@ -26,8 +26,9 @@ function creationError(error: unknown): McpError {
 export function researchTaskHandler(ctx: ToolContext): ToolTaskHandler<typeof researchInput> {
   return {
     async createTask(args) {
+      // Checked against researchInput already (tool-calls.ts), before any task exists.
       try {
-        return { task: taskOf(await createResearch(ctx, researchArgs(args))) };
+        return { task: taskOf(await createResearch(ctx, researchInputOf(args as ResearchArgs))) };
       } catch (error) {
         throw creationError(error);
       }

@@ -26,11 +26,10 @@ import {
   type ToolAnnotations,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolTaskHandler } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
-import type { ToolArgs } from './args.js';
-import type { ToolHandler } from './tool.js';
-import type { ToolExtra } from './wait.js';
+import type { ToolExtra, ToolHandler } from './tool.js';
 
 type TaskHandler = ToolTaskHandler<AnySchema>;
+type ToolArgs = Record<string, unknown>;
 
 function isTaskHandler(handler: RegisteredTool['handler']): handler is TaskHandler {
   return typeof handler === 'object' && 'createTask' in handler;
@@ -48,7 +47,7 @@ async function parsed(schema: AnySchema | undefined, value: unknown, what: strin
 
 export class FayMcpServer extends McpServer {
   readonly #tools = new Map<string, RegisteredTool>();
-  readonly #withoutTask = new Map<string, ToolHandler>();
+  readonly #withoutTask = new Map<string, ToolHandler<unknown>>();
 
   override registerTool<
     OutputArgs extends ZodRawShapeCompat | AnySchema,
@@ -72,8 +71,9 @@ export class FayMcpServer extends McpServer {
    * A tool registered with experimental.tasks.registerToolTask: task calls get its createTask,
    * calls without a task run `blocking`.
    */
-  serveWithoutTask(name: string, tool: RegisteredTool, blocking: ToolHandler): void {
-    this.#withoutTask.set(name, blocking);
+  serveWithoutTask<Args>(name: string, tool: RegisteredTool, blocking: ToolHandler<Args>): void {
+    // Its arguments are checked against the tool's input schema before it runs (#call).
+    this.#withoutTask.set(name, blocking as ToolHandler<unknown>);
     this.#keep(name, tool);
   }
 
@@ -96,7 +96,7 @@ export class FayMcpServer extends McpServer {
     const invalidInput = `Input validation error: Invalid arguments for tool ${name}`;
     const blocking = isTaskHandler(tool.handler)
       ? this.#withoutTask.get(name)
-      : (tool.handler as ToolHandler);
+      : (tool.handler as ToolHandler<unknown>);
     if (params.task) {
       // A task call that fails before its task exists is a JSON-RPC error: there is no task.
       if (!isTaskHandler(tool.handler) || !extra.taskStore) {

@@ -1,12 +1,9 @@
 // Waiting for a Fay job while keeping the client informed. The core polls on its budget-aware
 // schedule (every 3 s at first, up to 30 s apart); a separate heartbeat reports the last known
 // status and the elapsed time every few seconds, so progress keeps flowing between polls.
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ConversationStatus, FayClient, JobStatus } from '../core/index.js';
 import { FayWaitTimeoutError } from '../core/errors.js';
-
-export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+import type { ToolExtra } from './tool.js';
 
 export interface Progress {
   requestId: string;

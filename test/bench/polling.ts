@@ -1,4 +1,4 @@
-// Point 6: status calls and detection lag of the default schedule (pollDelayMs) next to the
+// Status calls and detection lag of the default schedule (pollDelayMs) next to the
 // docs' fixed 2 s loop, simulated for jobs of 30 s / 2 min / 10 min / 30 min. Real job lengths
 // vary, so each figure is the mean over 10 000 jobs whose end is spread evenly over ±10 % of the
 // nominal length (i.e. over every phase of the poll grid).

@@ -4,6 +4,7 @@ import { formatTable, type Bench } from './support.ts';
 
 const BENCHES = [
   './polling.ts',
+  './budget.ts',
   './overhead.ts',
   './concurrency.ts',
   './mcp-cold-start.ts',

@@ -51,49 +51,7 @@ describe('polling a real server in virtual time', () => {
   });
 });
 
-/** The most status requests seen in any sliding hour. */
-function busiestHour(requests: RecordedRequest[]): number {
-  const times = requests.filter((r) => r.endpoint === 'status').map((r) => r.at);
-  let most = 0;
-  for (let i = 0, j = 0; j < times.length; j += 1) {
-    while ((times[j] as number) - (times[i] as number) >= HOUR_MS) i += 1;
-    most = Math.max(most, j - i + 1);
-  }
-  return most;
-}
-
 describe('status budget', () => {
-  it.each([
-    [3, 600_000],
-    [5, 1_800_000],
-  ])(
-    'paces %i concurrent waits of %i ms jobs to share it: found within 2 spacings, never over',
-    async (jobs, durationMs) => {
-      const perHour = 100;
-      const clock = virtualTime();
-      const s = await server({ now: () => Date.now() });
-      const c = client(s, { sleep: clock.sleep, statusCallsPerHour: perHour });
-      const outcomes = await clock.run(
-        Array.from(
-          { length: jobs },
-          (_, i) => () => c.research({ prompt: `job ${i} [fay:duration=${durationMs}]` }),
-        ),
-      );
-      expect(outcomes.map((o) => o.status)).toEqual(Array(jobs).fill('fulfilled'));
-      // The poll spacing at which all the waits together spend exactly the budget.
-      const spacingMs = (jobs * HOUR_MS) / perHour;
-      for (const created of s.requests.filter((r) => r.endpoint === 'create')) {
-        const polls = s.requests.filter(
-          (r) => r.endpoint === 'status' && r.requestId === created.requestId,
-        );
-        const lag = (polls.at(-1)?.at as number) - (created.at + durationMs);
-        expect(lag).toBeGreaterThanOrEqual(0);
-        expect(lag).toBeLessThanOrEqual(2 * spacingMs);
-      }
-      expect(busiestHour(s.requests)).toBeLessThanOrEqual(perHour);
-    },
-  );
-
   it('fails a one-shot getStatus at once when spent, while a wait queues for it', async () => {
     const clock = virtualTime();
     const s = await server({ now: () => Date.now() });

@@ -4,11 +4,11 @@ import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.j
 import {
   useLocalFay,
   connect,
-  itNeverLeaksTheKey,
   pollUntilFinal,
   serverEnv,
   stateOf,
   textOf,
+  answerOf,
   type Session,
 } from './harness.ts';
 
@@ -40,7 +40,10 @@ describe('tools/list', () => {
     });
     expect(byName.fay_research?.execution?.taskSupport).toBe('optional');
     expect(byName.fay_research?.inputSchema).toMatchObject({
-      properties: { prompt: { type: 'string' }, output_schema: { type: 'object' } },
+      properties: {
+        prompt: { type: 'string', pattern: '\\S', maxLength: 100_000 },
+        output_schema: { anyOf: [{ type: 'object' }, { type: 'string' }] },
+      },
       required: ['prompt'],
     });
     expect(byName.fay_get_research?.inputSchema).toMatchObject({
@@ -62,7 +65,6 @@ describe('fay_research', () => {
     expect(result.isError).toBeFalsy();
     expect(textOf(result)).toContain('# Research: Ocean heat records');
     expect(stateOf(result)).toMatchObject({ status: 'COMPLETED' });
-    expect(stateOf(result).output).toBe(textOf(result));
 
     for (const p of progress) {
       expect(p.message).toMatch(/^Fay research (PENDING|PROCESSING|COMPLETED), \d+ s elapsed/);
@@ -76,7 +78,7 @@ describe('fay_research', () => {
     expect(statuses.at(-1)).toBe('COMPLETED');
   });
 
-  it('answers structured output as JSON text and as the structured output value', async () => {
+  it('answers structured output as JSON text, once', async () => {
     const schema = {
       type: 'object',
       properties: { city: { type: 'string' }, population: { type: 'number' } },
@@ -87,10 +89,38 @@ describe('fay_research', () => {
       arguments: { prompt: 'Largest city in Peru', output_schema: schema },
     })) as CallToolResult;
     expect(result.isError).toBeFalsy();
-    const output = stateOf(result).output as Record<string, unknown>;
+    const output = JSON.parse(answerOf(result)) as Record<string, unknown>;
     expect(typeof output.city).toBe('string');
     expect(typeof output.population).toBe('number');
-    expect(JSON.parse(textOf(result))).toEqual(output);
+    expect(JSON.stringify(result).split(String(output.city)).length - 1).toBe(1);
+  });
+
+  it('the answer reaches the model once, however a client folds text and structuredContent', async () => {
+    const result = (await local.session.client.callTool({
+      name: 'fay_research',
+      arguments: { prompt: 'Glacier retreat [fay:duration=1000]' },
+    })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    const heading = '# Research: Glacier retreat';
+    expect(answerOf(result)).toContain(heading);
+    const folds = {
+      // Clients that read only content (most chat hosts).
+      contentOnly: textOf(result),
+      // Adapters that append structuredContent to the text.
+      contentAndStructured: `${textOf(result)}\n${JSON.stringify(result.structuredContent)}`,
+      // Clients that hand the model the whole result as JSON.
+      wholeResult: JSON.stringify(result),
+    };
+    for (const folded of Object.values(folds)) {
+      expect(folded.split(heading).length - 1).toBe(1);
+    }
+    // The facts: structuredContent (checked by the client against outputSchema), and the same
+    // as JSON text for clients that read only content.
+    expect(stateOf(result)).toMatchObject({ status: 'COMPLETED', request_id: expect.any(String) });
+    expect(result.content[1]).toEqual({
+      type: 'text',
+      text: JSON.stringify(result.structuredContent),
+    });
   });
 
   it('reports a failed job as an error result carrying the job message', async () => {
@@ -124,7 +154,7 @@ describe('call window', () => {
     const done = await pollUntilFinal(windowed.client, state.request_id);
     expect(stateOf(done)).toMatchObject({ request_id: state.request_id, status: 'COMPLETED' });
     expect(textOf(done)).toContain('# Research: Slow topic');
-    expect(local.fay.count('stop')).toBe(0);
+    expect(local.fay.count('stop', { requestId: state.request_id })).toBe(0);
   });
 });
 
@@ -146,5 +176,3 @@ describe('a cancelled call', () => {
     expect(local.fay.count('stop', { requestId: job!.requestId })).toBe(0);
   });
 });
-
-itNeverLeaksTheKey();

@@ -1,19 +1,23 @@
 // fay_research: start a research and wait for its answer, within a call window short enough for
 // clients that give a tool call about 60 s. Task-aware clients get an MCP task instead.
 import { FayAbortedError } from '../../core/errors.js';
-import { researchArgs, researchInput } from '../args.js';
+import { researchInput, researchInputOf } from '../args.js';
 import { researchTaskHandler } from '../research-task.js';
-import { researchStateShape } from '../research-state.js';
+import { researchFacts } from '../research-state.js';
 import { createAndFollow } from '../run-research.js';
 import { guarded, STARTS_RESEARCH, type ToolModule } from '../tool.js';
+import type { ResearchArgs } from '../args.js';
 import { progressNotifier } from '../wait.js';
 
+// The one spelling of the name; the registration below reads it.
+const NAME = 'fay_research';
+
 export const researchTool: ToolModule = {
-  name: 'fay_research',
+  name: NAME,
   register(server, ctx) {
     const windowSeconds = Math.round(ctx.config.callWindowMs / 1000);
     const tool = server.experimental.tasks.registerToolTask(
-      'fay_research',
+      NAME,
       {
         title: 'Research with Fay',
         description:
@@ -25,7 +29,7 @@ export const researchTool: ToolModule = {
           'the status (not an error): the research keeps running, and fay_get_research with that ' +
           'request_id returns the answer later.',
         inputSchema: researchInput,
-        outputSchema: researchStateShape,
+        outputSchema: researchFacts,
         annotations: STARTS_RESEARCH,
         execution: { taskSupport: 'optional' },
       },
@@ -35,11 +39,11 @@ export const researchTool: ToolModule = {
     // A plain call: wait within the call window, with progress; the client's cancel (extra.signal)
     // only ends the wait, never the job.
     server.serveWithoutTask(
-      'fay_research',
+      NAME,
       tool,
-      guarded(ctx, async (args, extra) => {
+      guarded<ResearchArgs>(ctx, async (args, extra) => {
         try {
-          return await createAndFollow(ctx, researchArgs(args), {
+          return await createAndFollow(ctx, researchInputOf(args), {
             signal: extra.signal,
             maxWaitMs: ctx.config.callWindowMs,
             onProgress: progressNotifier(extra),

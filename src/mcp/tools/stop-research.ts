@@ -1,35 +1,28 @@
 // fay_stop_research: stop a running research for good (also what a cancelled task does).
+import { requestIdInput } from '../args.js';
+import { researchFacts, stateResult } from '../research-state.js';
 import { stopResearch } from '../stop.js';
-import { guarded, type ToolModule } from '../tool.js';
-import { requestIdArg, requestIdInput } from '../args.js';
-import { researchStateShape, stateResult } from '../research-state.js';
+import { defineTool } from '../tool.js';
 
-export const stopResearchTool: ToolModule = {
+export const stopResearchTool = defineTool({
   name: 'fay_stop_research',
-  register(server, ctx) {
-    server.registerTool(
-      'fay_stop_research',
-      {
-        title: 'Stop a Fay research',
-        description:
-          'Stop a running Fay research by its request_id. This is final: a stopped research has ' +
-          'no partial answer and cannot be resumed. Use it only when the answer is no longer ' +
-          'wanted (e.g. the question was wrong); to stop waiting, just stop calling ' +
-          'fay_get_research. A research that already finished is reported as such.',
-        inputSchema: requestIdInput,
-        outputSchema: researchStateShape,
-        annotations: {
-          readOnlyHint: false,
-          destructiveHint: true,
-          idempotentHint: true,
-          openWorldHint: true,
-        },
-      },
-      guarded(ctx, async (args, extra) => {
-        const state = await stopResearch(await ctx.client(), requestIdArg(args), extra.signal);
-        ctx.log.log('info', `Research ${state.request_id}: stop requested, now ${state.status}.`);
-        return stateResult(state);
-      }),
-    );
+  title: 'Stop a Fay research',
+  description:
+    'Stop a running Fay research by its request_id. This is final: a stopped research has no ' +
+    'partial answer and cannot be resumed. Use it only when the answer is no longer wanted (e.g. ' +
+    'the question was wrong); to stop waiting, just stop calling fay_get_research. A research ' +
+    'that already finished is reported as such.',
+  inputSchema: requestIdInput,
+  outputSchema: researchFacts,
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: true,
+    idempotentHint: true,
+    openWorldHint: true,
   },
-};
+  handler: (ctx) => async (args, extra) => {
+    const state = await stopResearch(await ctx.client(), args.request_id, extra.signal);
+    ctx.log.log('info', `Research ${state.request_id}: stop requested, now ${state.status}.`);
+    return stateResult(state);
+  },
+});

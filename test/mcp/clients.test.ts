@@ -1,0 +1,93 @@
+// Real clients we are judged with, driving the built server: LangChain's MCP adapter and the AI
+// SDK's MCP client. What each hands its model must carry the answer exactly once, and what each
+// checks against the declared input schema before sending must match what the server accepts.
+import { createMCPClient } from '@ai-sdk/mcp';
+import { Experimental_StdioMCPTransport } from '@ai-sdk/mcp/mcp-stdio';
+import { loadMcpTools } from '@langchain/mcp-adapters';
+import { ToolMessage } from '@langchain/core/messages';
+import { describe, expect, it } from 'vitest';
+import { BIN, serverEnv, useLocalFay } from './harness.ts';
+
+const local = useLocalFay();
+
+/** How many times `needle` occurs in `haystack`. */
+const occurrences = (haystack: string, needle: string) => haystack.split(needle).length - 1;
+
+async function langchainTool(name: string) {
+  const tools = await loadMcpTools('fay', local.session.client);
+  const tool = tools.find((t) => t.name === name);
+  if (!tool) throw new Error(`LangChain did not load ${name}`);
+  return tool;
+}
+
+describe('LangChain (@langchain/mcp-adapters)', () => {
+  it('the ToolMessage its model reads carries a Markdown answer once', async () => {
+    const tool = await langchainTool('fay_research');
+    const message = (await tool.invoke({
+      type: 'tool_call',
+      id: 'call-1',
+      name: 'fay_research',
+      args: { prompt: 'Kelp forests [fay:duration=1000]' },
+    })) as ToolMessage;
+    expect(message).toBeInstanceOf(ToolMessage);
+    const modelSees = JSON.stringify(message.content);
+    expect(occurrences(modelSees, '# Research: Kelp forests')).toBe(1);
+  });
+
+  it('an output_schema object passes its own check of the declared schema', async () => {
+    const tool = await langchainTool('fay_start_research');
+    // LangChain flattens the declared "object, or JSON text" to its object form for the model.
+    expect(JSON.stringify(tool.schema)).toContain('"output_schema":{');
+    const schema = { type: 'object', properties: { answer: { type: 'string' } } };
+    const before = local.fay.count('create');
+    await tool.invoke({ prompt: 'Tides', output_schema: schema });
+    expect(local.fay.count('create')).toBe(before + 1);
+    expect(local.fay.requests.at(-1)?.body).toMatchObject({ output_schema: schema });
+  });
+
+  it('refuses a blank prompt itself, from the declared pattern: nothing reaches Fay', async () => {
+    const tool = await langchainTool('fay_start_research');
+    const before = local.fay.requests.length;
+    await expect(tool.invoke({ prompt: '   ' })).rejects.toThrow(/did not match expected schema/);
+    expect(local.fay.requests.length).toBe(before);
+  });
+});
+
+describe('AI SDK (@ai-sdk/mcp)', () => {
+  it('the output its model reads carries a structured answer once', async () => {
+    const client = await createMCPClient({
+      transport: new Experimental_StdioMCPTransport({
+        command: process.execPath,
+        args: [BIN],
+        env: serverEnv(local.fay.url),
+      }),
+    });
+    try {
+      const tools = await client.tools();
+      const research = tools.fay_research;
+      if (!research?.execute) throw new Error('the AI SDK did not load fay_research');
+      const schema = {
+        type: 'object',
+        properties: { city: { type: 'string' }, population: { type: 'number' } },
+        required: ['city', 'population'],
+      };
+      const output: unknown = await research.execute(
+        { prompt: 'Largest city in Chile', output_schema: schema },
+        { toolCallId: 'call-1', messages: [] },
+      );
+      const modelOutput = await research.toModelOutput?.({
+        toolCallId: 'call-1',
+        input: {},
+        output: output as never,
+      });
+      const modelSees = JSON.stringify(modelOutput);
+      const answer = JSON.parse(
+        (output as { content: Array<{ text: string }> }).content[0]?.text ?? '',
+      ) as { city: string };
+      expect(typeof answer.city).toBe('string');
+      expect(occurrences(modelSees, answer.city)).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+});
