@@ -45,9 +45,10 @@ const bundle = {
   platform: 'node',
   format: 'esm',
   target: 'node22',
-  // Smaller to read and compile at every start; names stay for readable stack traces.
-  minifyWhitespace: true,
-  minifySyntax: true,
+  // A quarter smaller to read and compile at every start; functions and classes keep their names
+  // (error names, readable stack traces).
+  minify: true,
+  keepNames: true,
   legalComments: 'none',
   logLevel: 'warning',
 };
