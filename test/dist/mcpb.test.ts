@@ -16,6 +16,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { buildMcpb, ENTRY, manifest, readPackageJson } from '../../scripts/mcpb.ts';
+import { DEFAULT_BASE_URL } from '../../src/core/index.ts';
+import { DEFAULT_CALL_WINDOW_SECONDS } from '../../src/mcp/config.ts';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
 
 const run = promisify(execFile);
@@ -114,6 +116,12 @@ describe('the manifest', () => {
       FAY_STATUS_CALLS_PER_HOUR: '${user_config.status_calls_per_hour}',
     });
     expect(built.user_config.api_key).toMatchObject({ sensitive: true, required: true });
+  });
+
+  it("states the server's own defaults for the options a user may leave empty", async () => {
+    const options = manifest(await readPackageJson(), []).user_config;
+    expect(options.base_url.description).toContain(DEFAULT_BASE_URL);
+    expect(options.call_window_seconds.description).toContain(`${DEFAULT_CALL_WINDOW_SECONDS} s`);
   });
 
   it('points a Windows host at the bundle with Windows separators', async () => {
