@@ -8,6 +8,7 @@
 // scripts/mcpb-icon.png is fay.svg (src/n8n/icons) rendered at 512 px with rsvg-convert.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,12 +62,17 @@ async function listedTools(): Promise<Array<{ name: string; description: string 
 
 /** The MCPB manifest (format 0.3) for this package and the tools its server lists. */
 export function manifest(pkg: PackageJson, tools: Array<{ name: string; description: string }>) {
+  // The registry entry's title and description, so both listings read alike.
+  const listing = JSON.parse(readFileSync(join(ROOT, 'server.json'), 'utf8')) as {
+    title: string;
+    description: string;
+  };
   return {
     manifest_version: '0.3',
     name: 'fay-mcp',
-    display_name: 'Fay research',
+    display_name: listing.title,
     version: pkg.version,
-    description: 'Deep research on the web with sourced answers, from the Fay API.',
+    description: listing.description,
     long_description:
       'Ask Fay a question and get a researched, sourced answer. Research takes minutes: ' +
       'fay_research waits up to the call window, then hands back a request_id that ' +
