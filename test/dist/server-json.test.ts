@@ -5,6 +5,8 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { expect, it } from 'vitest';
 import { manifest, mcpbFileName } from '../../scripts/mcpb.ts';
+import { DEFAULT_BASE_URL } from '../../src/core/index.ts';
+import { DEFAULT_CALL_WINDOW_SECONDS } from '../../src/mcp/config.ts';
 
 const read = (path: string) =>
   JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -16,7 +18,12 @@ interface Package {
   fileSha256?: string;
   runtimeHint?: string;
   transport: { type: string };
-  environmentVariables?: Array<{ name: string; isSecret?: boolean; isRequired?: boolean }>;
+  environmentVariables?: Array<{
+    name: string;
+    isSecret?: boolean;
+    isRequired?: boolean;
+    default?: string;
+  }>;
 }
 interface ServerJson {
   $schema: string;
@@ -71,6 +78,13 @@ it('lists the environment the MCP bundle sets, with the API key secret', () => {
     isSecret: true,
     isRequired: true,
   });
+});
+
+it("gives the server's own defaults", () => {
+  const variables = server.packages.find((p) => p.registryType === 'npm')!.environmentVariables!;
+  const defaultOf = (name: string) => variables.find((v) => v.name === name)?.default;
+  expect(defaultOf('FAY_BASE_URL')).toBe(DEFAULT_BASE_URL);
+  expect(defaultOf('FAY_CALL_WINDOW_SECONDS')).toBe(String(DEFAULT_CALL_WINDOW_SECONDS));
 });
 
 it('offers the Streamable HTTP endpoint of a deployment as a remote', () => {
