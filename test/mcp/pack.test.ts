@@ -1,5 +1,6 @@
-// The package as a user gets it: npm pack, install the tarball into an empty folder, start the
-// server through node_modules/.bin/fay-mcp (what `npx -y n8n-nodes-fay` runs) and list its tools.
+// The package as a user gets it: npm pack, install the tarball into an empty folder (without the
+// MCP SDK, which the bundled server carries), start the server through node_modules/.bin/fay-mcp
+// (what `npx -y n8n-nodes-fay` runs) and list its tools.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,12 @@ it(
     await run(npm, ['install', '--no-audit', '--no-fund', join(packDir, tarball!)], {
       cwd: appDir,
     });
+    // The server is bundled: the MCP SDK and its dependencies (pkce-challenge's index.node.js
+    // trips n8n's extension loader) are not installed with the package.
+    const installed = await readdir(join(appDir, 'node_modules'));
+    expect(installed).toContain('n8n-nodes-fay');
+    expect(installed).not.toContain('@modelcontextprotocol');
+    expect(installed).not.toContain('pkce-challenge');
 
     const transport = new StdioClientTransport({
       command: join(appDir, 'node_modules', '.bin', 'fay-mcp'),
