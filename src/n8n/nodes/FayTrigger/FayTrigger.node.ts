@@ -8,8 +8,13 @@ import type {
   IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { FayError, verifyWebhook, type FayWebhookEvent } from '../../../core/index.js';
-import { isRepeatedEvent } from './dedupe.js';
+import {
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+  FayError,
+  verifyWebhook,
+  type FayWebhookEvent,
+} from '../../../core/index.js';
+import { acceptOnce } from './dedupe.js';
 
 const EVENT_TYPES = ['Status', 'Output', 'Error'] as const;
 
@@ -40,12 +45,27 @@ async function rawBody(request: WebhookRequest): Promise<Buffer> {
   return request.rawBody ?? Buffer.alloc(0);
 }
 
-/** Answers the sender and starts nothing: 400 for a signed non-event, 401 for anything unproven. */
+/**
+ * Every answer is the node's own JSON, never n8n's default body. Answering here also makes n8n
+ * save the static data that records the event: n8n saves it when a node has answered, but not
+ * after it starts a webhook's execution (setting up the execution resets the "changed" flag).
+ */
+function answer(fn: IWebhookFunctions, status: number, body: IDataObject): void {
+  const reply = fn.getResponseObject() as unknown as WebhookReply;
+  reply.status(status).json(body);
+}
+
+/** Starts nothing: 400 for a signed non-event, 401 for anything unproven. */
 function refuse(fn: IWebhookFunctions, error: unknown): IWebhookResponseData {
   const code = error instanceof FayError ? error.code : 'WEBHOOK_REJECTED';
   const message = error instanceof Error ? error.message : String(error);
-  const reply = fn.getResponseObject() as unknown as WebhookReply;
-  reply.status(code === 'WEBHOOK_INVALID_EVENT' ? 400 : 401).json({ error: message, code });
+  answer(fn, code === 'WEBHOOK_INVALID_EVENT' ? 400 : 401, { error: message, code });
+  return { noWebhookResponse: true };
+}
+
+/** Acknowledged (so Fay does not retry) and not run. */
+function ignore(fn: IWebhookFunctions, why: IDataObject): IWebhookResponseData {
+  answer(fn, 200, { received: true, ...why });
   return { noWebhookResponse: true };
 }
 
@@ -147,13 +167,18 @@ export class FayTrigger implements INodeType {
     }
     const wanted = this.getNodeParameter('events', [...EVENT_TYPES]) as string[];
     if (!wanted.includes(event.type)) {
-      return {
-        webhookResponse: { received: true, ignored: `${event.type} events are not selected` },
-      };
+      return ignore(this, { ignored: `${event.type} events are not selected in this trigger` });
     }
-    if (isRepeatedEvent(this.getWorkflowStaticData('node'), event.id, Date.now())) {
-      return { webhookResponse: { received: true, duplicate: true } };
+    const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().name}`;
+    const nowSeconds = Date.now() / 1000;
+    const staticData = this.getWorkflowStaticData('node');
+    if (!acceptOnce(staticData, scope, event, DEFAULT_WEBHOOK_TOLERANCE_SECONDS, nowSeconds)) {
+      return ignore(this, {
+        duplicate: true,
+        ignored: `event ${event.id} was received before; it starts the workflow once`,
+      });
     }
-    return { workflowData: [[{ json: event as unknown as IDataObject }]] };
+    answer(this, 200, { received: true });
+    return { noWebhookResponse: true, workflowData: [[{ json: event as unknown as IDataObject }]] };
   }
 }
