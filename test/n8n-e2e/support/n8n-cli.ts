@@ -181,6 +181,13 @@ export class N8nHome {
     return this.query<{ n: number }>(sql, workflowId)[0]?.n ?? 0;
   }
 
+  /** Executions of a workflow that n8n has recorded but not finished. */
+  unfinishedExecutions(workflowId: string): number {
+    const sql =
+      "SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ? AND status IN ('new', 'running')";
+    return this.query<{ n: number }>(sql, workflowId)[0]?.n ?? 0;
+  }
+
   /** "POST <path>" of each production webhook n8n registered, for failure messages. */
   registeredWebhooks(): string[] {
     const sql = 'SELECT method, webhookPath FROM webhook_entity';
