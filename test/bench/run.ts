@@ -2,7 +2,13 @@
 // baseline). Needs dist/ (npm run bench builds first). To add a bench, add one line here.
 import { formatTable, type Bench } from './support.ts';
 
-const BENCHES = ['./polling.ts', './overhead.ts', './concurrency.ts', './mcp-cold-start.ts'];
+const BENCHES = [
+  './polling.ts',
+  './overhead.ts',
+  './concurrency.ts',
+  './mcp-cold-start.ts',
+  './trigger-burst.ts',
+];
 
 const only = process.argv.slice(2);
 for (const path of BENCHES) {
