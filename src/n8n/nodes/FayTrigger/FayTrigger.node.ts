@@ -1,5 +1,4 @@
 import type {
-  ICredentialDataDecryptedObject,
   IDataObject,
   IHookFunctions,
   INodeType,
@@ -15,6 +14,7 @@ import {
   type FayWebhookEvent,
 } from '../../../core/index.js';
 import { acceptOnce } from './dedupe.js';
+import { readSecrets, withSecrets } from './secrets.js';
 
 const EVENT_TYPES = ['Status', 'Output', 'Error'] as const;
 
@@ -27,16 +27,6 @@ interface WebhookRequest {
 interface WebhookReply {
   status(code: number): WebhookReply;
   json(body: unknown): unknown;
-}
-
-/** The credential's Webhook Secret: one secret, or several separated by commas while rotating. */
-async function webhookSecrets(fn: IHookFunctions | IWebhookFunctions): Promise<string[]> {
-  const credentials = await fn.getCredentials<ICredentialDataDecryptedObject>('fayApi');
-  const value = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
-  return value
-    .split(',')
-    .map((secret) => secret.trim())
-    .filter((secret) => secret !== '');
 }
 
 /** The body bytes exactly as received: the signature covers them, not re-serialised JSON. */
@@ -139,7 +129,7 @@ export class FayTrigger implements INodeType {
         return false;
       },
       async create(this: IHookFunctions): Promise<boolean> {
-        if ((await webhookSecrets(this)).length === 0) {
+        if ((await readSecrets(this)).length === 0) {
           throw new NodeOperationError(
             this.getNode(),
             'The Fay API credential has no Webhook Secret. Paste the signing secret Fay showed when you registered this webhook in the Fay dashboard: without it every event is refused.',
@@ -156,12 +146,12 @@ export class FayTrigger implements INodeType {
   async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
     let event: FayWebhookEvent;
     try {
-      const signature = this.getHeaderData()['x-fay-signature'];
-      event = verifyWebhook({
-        rawBody: await rawBody(this.getRequestObject() as WebhookRequest),
-        signature: Array.isArray(signature) ? signature[0] : signature,
-        secrets: await webhookSecrets(this),
-      });
+      const header = this.getHeaderData()['x-fay-signature'];
+      const signature = Array.isArray(header) ? header[0] : header;
+      const body = await rawBody(this.getRequestObject() as WebhookRequest);
+      event = await withSecrets(this, (secrets) =>
+        verifyWebhook({ rawBody: body, signature, secrets }),
+      );
     } catch (error) {
       return refuse(this, error);
     }
