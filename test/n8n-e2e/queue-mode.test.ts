@@ -288,12 +288,21 @@ describe(
         endlessFay!.jobState(requestId) === 'STOPPED' ? true : undefined,
       );
       expect(endlessFay!.count('stop')).toBe(1);
-      await until(describeAll, () =>
-        finishedOnWorker().includes(execution.id) ? true : undefined,
+      await until(describeAll, async () =>
+        (await executionsOf(ids.endless)).find(
+          (r) => r.id === execution.id && r.status === 'canceled',
+        ),
       );
-      const log = worker!.printed();
-      expect(log).not.toContain('use stopOnAbort');
-      expect(log).toMatch(/stopped/i);
+      // What the worker says about the research: it was stopped, and the user has nothing to do.
+      const said = await until(describeAll, () => {
+        const lines = worker!
+          .printed()
+          .split('\n')
+          .filter((line) => line.includes(requestId));
+        return lines.length > 0 ? lines.join('\n') : undefined;
+      });
+      expect(said).not.toContain('use stopOnAbort');
+      expect(said).toMatch(/stopped/i);
     });
 
     it('never printed the key or the webhook secret', () => {
