@@ -29,6 +29,8 @@ import {
 const KEY = `fay_queue_${randomBytes(12).toString('hex')}`;
 const SECRET = `whsec_queue_${randomBytes(12).toString('hex')}`;
 const WAIT_TIMEOUT_MS = 120_000;
+/** Events sent as two copies at once, one to main and one to the webhook process. */
+const SIMULTANEOUS = 20;
 
 function webhookNode(path: string) {
   return node(
@@ -254,6 +256,26 @@ describe(
           receiver!.received.filter((r) => (r as { id?: string }).id === event.id),
         ).toHaveLength(1);
       }
+    });
+
+    it('copies of one event reaching main and the webhook process at once: none lost, counted', async () => {
+      const events = Array.from({ length: SIMULTANEOUS }, () => outputEvent());
+      const answers = await Promise.all(
+        events.flatMap((event) => [deliver(main!, event), deliver(webhooks!, event)]),
+      );
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+      const runsOf = (id: string) =>
+        receiver!.received.filter((r) => (r as { id?: string }).id === id).length;
+      await until(describeAll, () => (events.every((e) => runsOf(e.id) > 0) ? true : undefined));
+      await until(describeAll, async () =>
+        (await executionsOf(ids.trigger)).every((r) => r.status === 'success') ? true : undefined,
+      );
+      const twice = events.filter((e) => runsOf(e.id) === 2).length;
+      // n8n gives a webhook no atomic store: this is the measured gap the README states.
+      process.stderr.write(
+        `[n8n-e2e] queue mode: of ${SIMULTANEOUS} events sent to main and the webhook process at once, ${twice} ran twice\n`,
+      );
+      for (const event of events) expect(runsOf(event.id)).toBeLessThanOrEqual(2);
     });
 
     it('stopping a running execution stops its Fay job, and the worker logs what happened', async () => {
