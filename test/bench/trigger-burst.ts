@@ -5,7 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { signWebhook } from '../../dist/core/index.js';
 import { setUpSuite, tearDownSuite, type E2eSuite } from '../n8n-e2e/support/suite.ts';
-import { fayCredential, fayTrigger, node, workflow } from '../n8n-e2e/support/workflows.ts';
+import {
+  fayCredential,
+  fayTrigger,
+  node,
+  outputEvent,
+  webhookNode,
+  workflow,
+} from '../n8n-e2e/support/workflows.ts';
 import { fixed, type BenchTable } from './support.ts';
 
 const BURST = 50;
@@ -23,19 +30,7 @@ interface Round {
 }
 
 function signedEvent(): { body: string; signature: string } {
-  const id = randomBytes(12).toString('hex');
-  const body = JSON.stringify({
-    id: `evt_bench_${id}`,
-    type: 'Output',
-    created: Math.floor(Date.now() / 1000),
-    data: {
-      request_id: `00000000-0000-4000-8000-${id.slice(0, 12)}`,
-      conversation_id: `conv_${id}`,
-      status: 'COMPLETED',
-      output: '# Bench\n\nAn answer.',
-      completed_at: new Date().toISOString(),
-    },
-  });
+  const body = JSON.stringify(outputEvent());
   return { body, signature: signWebhook(body, SECRET) };
 }
 
@@ -88,16 +83,7 @@ export default async function triggerBurst(): Promise<BenchTable[]> {
     ],
   ]);
   const webhookFlow = workflow('benchHook', 'Bench: Webhook', [
-    [
-      node(
-        'Webhook',
-        'n8n-nodes-base.webhook',
-        2,
-        { httpMethod: 'POST', path: 'bench-hook', responseMode: 'onReceived', options: {} },
-        { webhookId: crypto.randomUUID() },
-      ),
-      node('Done', 'n8n-nodes-base.noOp', 1, {}),
-    ],
+    [webhookNode('bench-hook'), node('Done', 'n8n-nodes-base.noOp', 1, {})],
   ]);
   await suite.n8n.importCredentials([credential]);
   await suite.n8n.importWorkflows([fayFlow, webhookFlow]);

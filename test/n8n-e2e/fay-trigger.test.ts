@@ -18,7 +18,13 @@ import {
   tearDownSuite,
   type E2eSuite,
 } from './support/suite.ts';
-import { fayCredential, fayTrigger, postItemsTo, workflow } from './support/workflows.ts';
+import {
+  fayCredential,
+  fayTrigger,
+  outputEvent,
+  postItemsTo,
+  workflow,
+} from './support/workflows.ts';
 
 const KEY = `fay_e2e_${randomBytes(12).toString('hex')}`;
 const SECRET = `whsec_e2e_${randomBytes(12).toString('hex')}`;
@@ -28,23 +34,6 @@ const PATH = 'fay-e2e';
 /** Deliveries in the burst: Fay's answer window is 5 s per attempt. */
 const BURST = 50;
 const SETTLE_TIMEOUT_MS = 90_000;
-
-/** An Output event as Fay sends it (snake_case data, unix-seconds `created`). */
-function outputEvent(overrides: { created?: number } = {}) {
-  const id = randomBytes(12).toString('hex');
-  return {
-    id: `evt_e2e_${id}`,
-    type: 'Output',
-    created: overrides.created ?? Math.floor(Date.now() / 1000),
-    data: {
-      request_id: `00000000-0000-4000-8000-${id.slice(0, 12)}`,
-      conversation_id: `conv_${id}`,
-      status: 'COMPLETED',
-      output: '# Research: e2e\n\nAn answer.',
-      completed_at: new Date().toISOString(),
-    },
-  };
-}
 
 describe('Fay Trigger in real n8n (n8n start)', { timeout: CASE_TIMEOUT_MS }, () => {
   let suite: E2eSuite | undefined;

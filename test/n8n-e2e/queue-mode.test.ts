@@ -21,8 +21,9 @@ import {
   fay,
   fayCredential,
   fayTrigger,
-  node,
+  outputEvent,
   postItemsTo,
+  webhookNode,
   workflow,
 } from './support/workflows.ts';
 
@@ -31,32 +32,6 @@ const SECRET = `whsec_queue_${randomBytes(12).toString('hex')}`;
 const WAIT_TIMEOUT_MS = 120_000;
 /** Events sent as two copies at once, one to main and one to the webhook process. */
 const SIMULTANEOUS = 20;
-
-function webhookNode(path: string) {
-  return node(
-    'Webhook',
-    'n8n-nodes-base.webhook',
-    2,
-    { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-    { webhookId: crypto.randomUUID() },
-  );
-}
-
-function outputEvent() {
-  const id = randomBytes(12).toString('hex');
-  return {
-    id: `evt_queue_${id}`,
-    type: 'Output',
-    created: Math.floor(Date.now() / 1000),
-    data: {
-      request_id: `00000000-0000-4000-8000-${id.slice(0, 12)}`,
-      conversation_id: `conv_${id}`,
-      status: 'COMPLETED',
-      output: '# Queue\n\nAn answer.',
-      completed_at: new Date().toISOString(),
-    },
-  };
-}
 
 /** Polls `check` until it returns a value, or fails with `what` after WAIT_TIMEOUT_MS. */
 async function until<T>(what: () => string, check: () => Promise<T | undefined> | T | undefined) {
