@@ -2,7 +2,7 @@
 // Postgres cluster (Debian's postgresql), each on a free loopback port in a temp folder, installed
 // with apt-get when missing, stopped and removed at the end. Postgres refuses to run as root, so
 // as root the cluster belongs to the `postgres` user.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { access, chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ const run = promisify(execFile);
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const APT_TIMEOUT_MS = 15 * 60_000;
 const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
 
 export interface QueueServices {
   /** n8n settings for queue mode on these services. */
@@ -84,14 +85,30 @@ export async function startQueueServices(n8nRequire: NodeJS.Require): Promise<Qu
   let redis: ChildProcess | undefined;
   let pgStarted = false;
 
+  // Postgres runs detached (pg_ctl) and Redis as a child: neither may outlive a test process
+  // that ends without its afterAll.
+  const leftBehind = () => {
+    if (pgStarted) {
+      const [command, args] = pgCommand('pg_ctl', ['-D', pgData, '-m', 'immediate', 'stop']);
+      spawnSync(command, args, { stdio: 'ignore', timeout: START_TIMEOUT_MS });
+    }
+    redis?.kill('SIGKILL');
+  };
+  process.once('exit', leftBehind);
+
   const stop = async () => {
+    process.removeListener('exit', leftBehind);
     if (pgStarted) {
       const [command, args] = pgCommand('pg_ctl', ['-D', pgData, '-m', 'fast', '-w', 'stop']);
       await run(command, args, { timeout: START_TIMEOUT_MS }).catch(() => undefined);
+      pgStarted = false;
     }
-    if (redis && redis.exitCode === null) {
+    if (redis && redis.exitCode === null && redis.signalCode === null) {
+      const exited = once(redis, 'exit');
       redis.kill('SIGTERM');
-      await once(redis, 'exit');
+      const timer = setTimeout(() => redis?.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
     }
     await rm(dir, { recursive: true, force: true });
   };
