@@ -94,10 +94,12 @@ export async function startQueueServices(n8nRequire: NodeJS.Require): Promise<Qu
     }
     redis?.kill('SIGKILL');
   };
-  process.once('exit', leftBehind);
+  // n8n-process.ts re-raises SIGTERM/SIGINT/SIGHUP after its own cleanup; this runs first too.
+  const events = ['exit', 'SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+  for (const event of events) process.once(event, leftBehind);
 
   const stop = async () => {
-    process.removeListener('exit', leftBehind);
+    for (const event of events) process.removeListener(event, leftBehind);
     if (pgStarted) {
       const [command, args] = pgCommand('pg_ctl', ['-D', pgData, '-m', 'fast', '-w', 'stop']);
       await run(command, args, { timeout: START_TIMEOUT_MS }).catch(() => undefined);
