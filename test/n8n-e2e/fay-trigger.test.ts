@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../src/core/index.ts';
-import { startFayServer, type FayServer } from '../support/fay-server.ts';
+import { startFayServer, type FayServer, type WebhookDelivery } from '../support/fay-server.ts';
 import type { N8nServer } from './support/n8n-server.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import {

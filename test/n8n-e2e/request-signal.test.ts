@@ -32,8 +32,8 @@ beforeAll(async () => {
 }, SETUP_TIMEOUT_MS);
 
 /** The signal n8n's helper would send the request with, from a context `fn`. */
-async function signalSent(fn: object, requested: AbortSignal): Promise<AbortSignal | undefined> {
-  let sent: AbortSignal | undefined;
+async function signalSent(fn: object, requested: AbortSignal): Promise<unknown> {
+  let sent: unknown;
   const stop = new Error('captured before sending');
   const additionalData = {
     credentialsHelper: {

@@ -194,7 +194,7 @@ export function outputEvent(overrides: { created?: number } = {}) {
   const id = randomBytes(12).toString('hex');
   return {
     id: `evt_e2e_${id}`,
-    type: 'Output',
+    type: 'Output' as const,
     created: overrides.created ?? Math.floor(Date.now() / 1000),
     data: {
       request_id: `00000000-0000-4000-8000-${id.slice(0, 12)}`,
