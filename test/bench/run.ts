@@ -9,6 +9,7 @@ const BENCHES = [
   './concurrency.ts',
   './mcp-cold-start.ts',
   './mcp-http.ts',
+  './trigger-burst.ts',
 ];
 
 const only = process.argv.slice(2);

@@ -57,6 +57,14 @@ const statusData = {
   metadata: {},
 };
 
+const outputData = {
+  request_id: REQUEST_ID,
+  conversation_id: 'conv_1',
+  status: 'COMPLETED',
+  output: '# Answer',
+  completed_at: null,
+};
+
 function event(overrides: Partial<WebhookEvent> = {}): WebhookEvent {
   return {
     id: 'evt_1',
@@ -130,37 +138,82 @@ describe.concurrent('Fay Trigger', () => {
     expect(host.runs).toEqual([]);
   });
 
+  it('answers with its own JSON: accepted, ignored by type, duplicate, refused', async (test) => {
+    const { host } = await setup(test, { events: ['Output'] });
+    const output = JSON.stringify(event({ id: 'evt_answers', type: 'Output', data: outputData }));
+    const status = JSON.stringify(event({ id: 'evt_answers_status' }));
+
+    expect(await post(host, output, signWebhook(output, SECRET))).toEqual({
+      status: 200,
+      body: { received: true },
+    });
+    expect(await post(host, output, signWebhook(output, SECRET))).toEqual({
+      status: 200,
+      body: {
+        received: true,
+        duplicate: true,
+        ignored: 'event evt_answers was received before; it starts the workflow once',
+      },
+    });
+    expect(await post(host, status, signWebhook(status, SECRET))).toEqual({
+      status: 200,
+      body: { received: true, ignored: 'Status events are not selected in this trigger' },
+    });
+    expect(await post(host, output, signWebhook(output, 'whsec_other'))).toEqual({
+      status: 401,
+      body: { error: expect.stringMatching(/signature/i), code: 'WEBHOOK_INVALID_SIGNATURE' },
+    });
+    expect(host.runs.map((run) => run[0][0].json.id)).toEqual(['evt_answers']);
+  });
+
   it('starts the workflow once for repeated deliveries of one event id', async (test) => {
     const { host, fay } = await setup(test);
     const first = await fay.deliverWebhook(event({ id: 'evt_repeated' }));
     const again = await fay.deliverWebhook(event({ id: 'evt_repeated' }));
     const other = await fay.deliverWebhook(event({ id: 'evt_other' }));
+    const otherAgain = await fay.deliverWebhook(event({ id: 'evt_other' }));
 
-    expect([first, again, other].map((d) => d.outcome)).toEqual([
-      'delivered',
-      'delivered',
-      'delivered',
+    expect([first, again, other, otherAgain].map((d) => d.attempts.map((a) => a.result))).toEqual([
+      [200],
+      [200],
+      [200],
+      [200],
     ]);
     expect(host.runs.map((run) => run[0][0].json.id)).toEqual(['evt_repeated', 'evt_other']);
-    // Remembered in the workflow's static data (saved by n8n), not in process memory.
-    expect(JSON.stringify(host.staticData)).toContain('evt_repeated');
+    // The durable record is the workflow's static data, which n8n saves to its database.
+    const saved = JSON.stringify(host.staticData());
+    expect(saved).toContain('evt_repeated');
+    expect(saved).toContain('evt_other');
+  });
+
+  it('starts the workflow once per event when copies of several events arrive at once', async (test) => {
+    const { host } = await setup(test);
+    const bodies = ['evt_at_once_1', 'evt_at_once_2', 'evt_at_once_3'].map((id) =>
+      JSON.stringify(event({ id })),
+    );
+    const copies = bodies.flatMap((body) => Array.from({ length: 4 }, () => body));
+    const answers = await Promise.all(copies.map((b) => post(host, b, signWebhook(b, SECRET))));
+
+    expect(answers.map((a) => a.status)).toEqual(copies.map(() => 200));
+    expect(answers.filter((a) => a.body.duplicate === true)).toHaveLength(copies.length - 3);
+    expect(host.runs.map((run) => run[0][0].json.id).sort()).toEqual([
+      'evt_at_once_1',
+      'evt_at_once_2',
+      'evt_at_once_3',
+    ]);
+    // Requests that read the static data at once save over each other: the last save still
+    // holds every id, because each one includes what this process accepted before it.
+    const saved = JSON.stringify(host.staticData());
+    for (const id of ['evt_at_once_1', 'evt_at_once_2', 'evt_at_once_3']) {
+      expect(saved).toContain(id);
+    }
   });
 
   it('starts the workflow only for the selected event types', async (test) => {
     const { host, fay } = await setup(test, { events: ['Output'] });
     const status = await fay.deliverWebhook(event({ id: 'evt_status' }));
     const output = await fay.deliverWebhook(
-      event({
-        id: 'evt_output',
-        type: 'Output',
-        data: {
-          request_id: REQUEST_ID,
-          conversation_id: 'conv_1',
-          status: 'COMPLETED',
-          output: '# Answer',
-          completed_at: null,
-        },
-      }),
+      event({ id: 'evt_output', type: 'Output', data: outputData }),
     );
     expect([status.outcome, output.outcome]).toEqual(['delivered', 'delivered']);
     expect(host.runs.map((run) => run[0][0].json.id)).toEqual(['evt_output']);

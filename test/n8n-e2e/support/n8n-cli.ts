@@ -34,7 +34,12 @@ export interface N8nHomeOptions {
    */
   pkg: StagedPackage;
   timings: PhaseTimings;
+  /** Settings for every n8n process of this home (e.g. queue mode, Postgres). */
+  env?: Record<string, string>;
 }
+
+/** n8n's long-running commands: the main process, a queue-mode worker, a webhook process. */
+export type N8nServerCommand = 'start' | 'worker' | 'webhook';
 
 /** Variables from the developer's or CI's shell that would change how this n8n behaves. */
 const FOREIGN_ENV =
@@ -87,6 +92,7 @@ export class N8nHome {
       N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
       EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
       EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+      ...options.env,
     };
   }
 
@@ -157,8 +163,30 @@ export class N8nHome {
   }
 
   async start(): Promise<N8nServer> {
-    return this.timings.time('start', async () => {
-      const server = new N8nServer(this, spawnN8n(this.install, ['start'], this.env));
+    return this.startServer('start');
+  }
+
+  /**
+   * Another process of this home: `start` on this home's port, or a worker / webhook process on
+   * a port of its own (its /healthz); each gets its own task-runner broker port.
+   */
+  async startServer(command: N8nServerCommand): Promise<N8nServer> {
+    return this.timings.time(command, async () => {
+      const port = command === 'start' ? this.port : await freePort();
+      const env = {
+        ...this.env,
+        N8N_RUNNERS_BROKER_PORT:
+          command === 'start' ? this.env.N8N_RUNNERS_BROKER_PORT! : String(await freePort()),
+        ...(command === 'worker'
+          ? {
+              QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+              QUEUE_HEALTH_CHECK_PORT: String(port),
+              N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+            }
+          : { N8N_PORT: String(port) }),
+      };
+      const url = `http://127.0.0.1:${port}`;
+      const server = new N8nServer(this, spawnN8n(this.install, [command], env), url, command);
       this.outputs.push(server.output);
       await server.waitUntilHealthy();
       return server;
@@ -178,6 +206,13 @@ export class N8nHome {
   /** Executions n8n recorded for a workflow (it records one before answering a webhook). */
   countExecutions(workflowId: string): number {
     const sql = 'SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ?';
+    return this.query<{ n: number }>(sql, workflowId)[0]?.n ?? 0;
+  }
+
+  /** Executions of a workflow that n8n has recorded but not finished. */
+  unfinishedExecutions(workflowId: string): number {
+    const sql =
+      "SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ? AND status IN ('new', 'running')";
     return this.query<{ n: number }>(sql, workflowId)[0]?.n ?? 0;
   }
 

@@ -1,4 +1,5 @@
-// `n8n start` as a server for webhook tests: ready when healthy, then when the trigger is live.
+// A long-running n8n process (`n8n start`, `worker` or `webhook`) for tests: ready when healthy,
+// then (for webhooks) when the trigger is live.
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { N8nHome } from './n8n-cli.ts';
@@ -18,12 +19,17 @@ const STOP_TIMEOUT_MS = 60_000;
 export class N8nServer {
   readonly home: N8nHome;
   readonly output: N8nOutput;
+  /** Where it listens: webhooks and the REST API (main), webhooks (webhook), /healthz (all). */
+  readonly url: string;
+  readonly command: string;
   private readonly child: ChildProcess;
   private readonly exited: Promise<Exit>;
   private hasExited = false;
 
-  constructor(home: N8nHome, spawned: SpawnedN8n) {
+  constructor(home: N8nHome, spawned: SpawnedN8n, url = home.url, command = 'start') {
     this.home = home;
+    this.url = url;
+    this.command = command;
     this.child = spawned.child;
     this.output = spawned.output;
     this.exited = spawned.exited.then((result) => {
@@ -33,7 +39,7 @@ export class N8nServer {
   }
 
   describe(): string {
-    return `n8n start (${this.home.url}); its last lines:\n${tail(this.output)}`;
+    return `n8n ${this.command} (${this.url}); its last lines:\n${tail(this.output)}`;
   }
 
   /** Polls /healthz until n8n answers; fails at once, with n8n's output, if it exits. */
@@ -45,7 +51,7 @@ export class N8nServer {
         throw new Error(`n8n was not healthy after ${timeoutMs / 1000}s. ${this.describe()}`);
       }
       try {
-        const response = await fetch(`${this.home.url}/healthz`);
+        const response = await fetch(`${this.url}/healthz`);
         await response.arrayBuffer();
         if (response.ok) return;
       } catch {
@@ -53,6 +59,15 @@ export class N8nServer {
       }
       await delay(READY_POLL_MS);
     }
+  }
+
+  webhookUrl(path: string): string {
+    return `${this.url}/webhook/${path}`;
+  }
+
+  /** Everything it printed, stdout then stderr. */
+  printed(): string {
+    return `${this.output.stdout}\n${this.output.stderr}`;
   }
 
   /**

@@ -1,6 +1,6 @@
 // A small builder for the workflow and credential JSON that `n8n import:*` reads, so each e2e
 // case states only what it is about (nodes and their order), not n8n's file format.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 /** Type names as n8n registers nodes loaded through N8N_CUSTOM_EXTENSIONS. */
 export const FAY_NODE_TYPE = 'CUSTOM.fay';
@@ -95,6 +95,17 @@ export function manualTrigger(name = 'Start'): N8nNode {
   return node(name, 'n8n-nodes-base.manualTrigger', 1, {});
 }
 
+/** n8n's Webhook node: POST <path>, answered as soon as the execution is recorded. */
+export function webhookNode(path: string, name = 'Webhook'): N8nNode {
+  return node(
+    name,
+    'n8n-nodes-base.webhook',
+    2,
+    { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+    { webhookId: randomUUID() },
+  );
+}
+
 /** Items from a list: a Set node makes `{ [field]: values }`, Split Out makes one item per value. */
 export function itemsOf(field: string, values: string[]): [N8nNode, N8nNode] {
   return [
@@ -176,4 +187,21 @@ export function fayTrigger(
     credentials: uses(credential),
     webhookId: randomUUID(),
   });
+}
+
+/** An Output event as Fay sends it (snake_case data, unix-seconds `created`), with a fresh id. */
+export function outputEvent(overrides: { created?: number } = {}) {
+  const id = randomBytes(12).toString('hex');
+  return {
+    id: `evt_e2e_${id}`,
+    type: 'Output' as const,
+    created: overrides.created ?? Math.floor(Date.now() / 1000),
+    data: {
+      request_id: `00000000-0000-4000-8000-${id.slice(0, 12)}`,
+      conversation_id: `conv_${id}`,
+      status: 'COMPLETED',
+      output: '# Research: e2e\n\nAn answer.',
+      completed_at: new Date().toISOString(),
+    },
+  };
 }

@@ -2,8 +2,10 @@
 // body as n8n's rawBodyReader does (req.rawBody = the bytes received), calls the node's webhook()
 // with an IWebhookFunctions subset, and answers as n8n's webhook-helpers do: noWebhookResponse →
 // the node answered itself; no workflowData → 200 with webhookResponse; workflowData → a workflow
-// run (recorded in `runs`) and 200. Static data persists across calls, as n8n saves it after each.
+// run (recorded in `runs`). Static data is as n8n keeps it: each request reads its own copy of the
+// saved data, saved back after the node answered (so copies running at once overwrite each other).
 // Activation runs the node's webhookMethods (checkExists, then create when it returns false).
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
@@ -30,7 +32,8 @@ export interface WebhookHost {
   url: string;
   /** Items of every workflow run the trigger started. */
   runs: INodeExecutionData[][][];
-  staticData: IDataObject;
+  /** The static data as last saved. */
+  staticData(): IDataObject;
   /** What n8n does when the workflow is activated (or listens for a test event). */
   activate(): Promise<void>;
   close(): Promise<void>;
@@ -74,19 +77,23 @@ export async function startWebhookHost(
       return parameters[name] ?? fallback;
     },
   };
-  const staticData: IDataObject = {};
+  let savedStaticData = '{}';
+  // Each host is its own workflow, as the trigger keys what it remembers by workflow.
+  const workflow = { id: `wf_${randomUUID()}`, name: 'Webhook host', active: true };
   const runs: INodeExecutionData[][][] = [];
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const request = Object.assign(req, { rawBody: await readRaw(req) });
+    const staticData = JSON.parse(savedStaticData) as IDataObject;
     const context = {
       ...common,
+      getWorkflow: () => workflow,
       getRequestObject: () => request,
       getResponseObject: () => expressResponse(res),
       getHeaderData: () => req.headers,
       getWorkflowStaticData: (type: string) => {
         if (type !== 'node') throw new Error('only node static data is faked');
-        return staticData;
+        return (staticData[`node:${node.name}`] ??= {}) as IDataObject;
       },
     } as unknown as IWebhookFunctions;
     let result: IWebhookResponseData;
@@ -101,6 +108,8 @@ export async function startWebhookHost(
     }
     if (result.noWebhookResponse) {
       if (!res.writableEnded) throw new Error('noWebhookResponse, but the node did not answer');
+      savedStaticData = JSON.stringify(staticData);
+      if (result.workflowData) runs.push(result.workflowData);
       return;
     }
     if (result.workflowData) runs.push(result.workflowData);
@@ -120,7 +129,7 @@ export async function startWebhookHost(
   return {
     url: `http://127.0.0.1:${port}/webhook/${String(parameters.path)}`,
     runs,
-    staticData,
+    staticData: () => JSON.parse(savedStaticData) as IDataObject,
     async activate() {
       const methods = nodeType.webhookMethods?.default;
       if (!methods) return;

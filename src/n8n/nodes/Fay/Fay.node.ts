@@ -7,16 +7,9 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { FayClient } from '../../../core/index.js';
 import { runConcurrently } from './concurrency.js';
-import { DEFAULT_CONCURRENCY, properties } from './description.js';
+import { DEFAULT_CONCURRENCY, properties, router } from './description.js';
 import { errorItemJson, toNodeError } from './errors.js';
-import type { Operation } from './operations/context.js';
-import { create } from './operations/create.js';
-import { getOutput } from './operations/getOutput.js';
-import { getStatus } from './operations/getStatus.js';
-import { stop } from './operations/stop.js';
 import { createFayClient } from './transport.js';
-
-const operations: Record<string, Operation> = { create, getStatus, getOutput, stop };
 
 export class Fay implements INodeType {
   description: INodeTypeDescription = {
@@ -58,7 +51,7 @@ export class Fay implements INodeType {
       async (itemIndex, signal): Promise<INodeExecutionData> => {
         try {
           const operation = this.getNodeParameter('operation', itemIndex) as string;
-          const run = operations[operation];
+          const run = router.get(operation);
           if (!run) {
             throw new NodeOperationError(node, `The operation "${operation}" is not supported.`, {
               itemIndex,

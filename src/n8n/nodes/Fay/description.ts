@@ -1,20 +1,34 @@
 // The Fay node's parameters. Names are part of the package's public contract (workflows store
 // them): resource, operation, prompt, structuredOutput, outputSchema, waitForCompletion,
-// maxWaitSeconds, requestId, options.concurrency.
+// maxWaitSeconds, requestId, options.concurrency. Each operation's own parameters live in its
+// `operations/*.operation.ts` file; this file lists them, shown only for their operation.
 import type { INodeProperties } from 'n8n-workflow';
+import type { FayOperation } from './operations/context.js';
+import { operations } from './operations/index.js';
 
 export const DEFAULT_CONCURRENCY = 5;
-export const DEFAULT_MAX_WAIT_SECONDS = 1800;
 
-const EXAMPLE_SCHEMA = `{
-  "type": "object",
-  "properties": {
-    "summary": { "type": "string" },
-    "keyFindings": { "type": "array", "items": { "type": "string" } }
+const RESOURCE = 'research';
+
+/**
+ * Each operation's parameters, shown only for it (and its own conditions). A parameter object
+ * shared by several operations (Request ID) is one field, shown for all of them.
+ */
+function operationProperties(): INodeProperties[] {
+  const shownFor = new Map<INodeProperties, string[]>();
+  for (const operation of operations) {
+    for (const property of operation.properties) {
+      shownFor.set(property, [...(shownFor.get(property) ?? []), operation.option.value]);
+    }
   }
-}`;
-
-const onCreate = { show: { resource: ['research'], operation: ['create'] } };
+  return [...shownFor].map(([property, values]) => ({
+    ...property,
+    displayOptions: {
+      ...property.displayOptions,
+      show: { resource: [RESOURCE], operation: values, ...property.displayOptions?.show },
+    },
+  }));
+}
 
 export const properties: INodeProperties[] = [
   {
@@ -22,114 +36,26 @@ export const properties: INodeProperties[] = [
     name: 'resource',
     type: 'options',
     noDataExpression: true,
-    options: [{ name: 'Research', value: 'research' }],
-    default: 'research',
+    options: [{ name: 'Research', value: RESOURCE }],
+    default: RESOURCE,
   },
   {
     displayName: 'Operation',
     name: 'operation',
     type: 'options',
     noDataExpression: true,
-    displayOptions: { show: { resource: ['research'] } },
-    options: [
-      {
-        name: 'Create',
-        value: 'create',
-        description: 'Start a research job and, by default, wait for its answer',
-        action: 'Create a research',
-      },
-      {
-        name: 'Get Output',
-        value: 'getOutput',
-        description: 'Get the answer of a completed research',
-        action: 'Get the output of a research',
-      },
-      {
-        name: 'Get Status',
-        value: 'getStatus',
-        description: 'Get the state and timestamps of a research',
-        action: 'Get the status of a research',
-      },
-      {
-        name: 'Stop',
-        value: 'stop',
-        description: 'Stop a running research (a stopped research has no output)',
-        action: 'Stop a research',
-      },
-    ],
+    displayOptions: { show: { resource: [RESOURCE] } },
+    options: operations.map((operation) => operation.option),
     default: 'create',
   },
-  {
-    displayName: 'Prompt',
-    name: 'prompt',
-    type: 'string',
-    typeOptions: { rows: 4 },
-    required: true,
-    default: '',
-    placeholder: 'e.g. What are the main open-source vector databases and how do they compare?',
-    description: 'The question Fay should research',
-    displayOptions: onCreate,
-  },
-  {
-    displayName: 'Structured Output',
-    name: 'structuredOutput',
-    type: 'boolean',
-    default: false,
-    description:
-      'Whether Fay should answer with JSON shaped by a JSON Schema instead of a Markdown report',
-    displayOptions: onCreate,
-  },
-  {
-    displayName: 'Output Schema',
-    name: 'outputSchema',
-    type: 'json',
-    required: true,
-    default: EXAMPLE_SCHEMA,
-    description: 'A JSON Schema describing the JSON value Fay should answer with',
-    displayOptions: {
-      show: { resource: ['research'], operation: ['create'], structuredOutput: [true] },
-    },
-  },
-  {
-    displayName: 'Wait for Completion',
-    name: 'waitForCompletion',
-    type: 'boolean',
-    default: true,
-    description:
-      'Whether to wait until the research is done and output its answer. Turn off to output the request ID at once, then use Get Output later or the Fay Trigger.',
-    displayOptions: onCreate,
-  },
-  {
-    displayName: 'Max Wait (Seconds)',
-    name: 'maxWaitSeconds',
-    type: 'number',
-    typeOptions: { minValue: 1 },
-    default: DEFAULT_MAX_WAIT_SECONDS,
-    description:
-      'How long to wait for the answer before giving up. The research keeps running on Fay; get its answer later with Get Output.',
-    displayOptions: {
-      show: { resource: ['research'], operation: ['create'], waitForCompletion: [true] },
-    },
-  },
-  {
-    displayName: 'Request ID',
-    name: 'requestId',
-    type: 'string',
-    required: true,
-    default: '',
-    placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
-    description: 'The request ID Fay returned when the research was created',
-    displayOptions: {
-      show: { resource: ['research'], operation: ['getStatus', 'getOutput', 'stop'] },
-    },
-  },
+  ...operationProperties(),
   {
     displayName: 'Options',
     name: 'options',
     type: 'collection',
     placeholder: 'Add Option',
     default: {},
-    displayOptions: { show: { resource: ['research'] } },
+    displayOptions: { show: { resource: [RESOURCE] } },
     options: [
       {
         displayName: 'Concurrency',
@@ -143,3 +69,8 @@ export const properties: INodeProperties[] = [
     ],
   },
 ];
+
+/** The code of each operation, by its Operation value. */
+export const router: ReadonlyMap<string, FayOperation['execute']> = new Map(
+  operations.map((operation) => [operation.option.value, operation.execute]),
+);

@@ -14,6 +14,7 @@ import {
   type Transport,
   type TransportResponse,
 } from '../../../core/index.js';
+import { withRequestSignal } from './request-signal.js';
 
 export const CREDENTIAL_TYPE = 'fayApi';
 
@@ -42,18 +43,6 @@ function redactedError(error: unknown, redact: Redact): Error {
   const code = networkErrorCode(error);
   if (code !== undefined) Object.assign(safe, { code });
   return safe;
-}
-
-/**
- * n8n 2.x's httpRequestWithAuthentication replaces `abortSignal` with the context's
- * getExecutionCancelSignal(). The core's per-attempt signal (execution cancel + attempt timeout)
- * must win: it enforces the timeout, and lets the stop request sent after a cancel go out.
- * So the helper runs on a view of the context whose cancel signal is this request's signal.
- */
-function withRequestSignal(fn: IExecuteFunctions, signal: AbortSignal): IExecuteFunctions {
-  return Object.create(fn, {
-    getExecutionCancelSignal: { value: () => signal },
-  }) as IExecuteFunctions;
 }
 
 function headerReader(headers: unknown): TransportResponse['headers'] {

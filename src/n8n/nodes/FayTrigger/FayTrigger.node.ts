@@ -1,5 +1,4 @@
 import type {
-  ICredentialDataDecryptedObject,
   IDataObject,
   IHookFunctions,
   INodeType,
@@ -8,8 +7,14 @@ import type {
   IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { FayError, verifyWebhook, type FayWebhookEvent } from '../../../core/index.js';
-import { isRepeatedEvent } from './dedupe.js';
+import {
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+  FayError,
+  verifyWebhook,
+  type FayWebhookEvent,
+} from '../../../core/index.js';
+import { acceptOnce } from './dedupe.js';
+import { readSecrets, withSecrets } from './secrets.js';
 
 const EVENT_TYPES = ['Status', 'Output', 'Error'] as const;
 
@@ -24,28 +29,33 @@ interface WebhookReply {
   json(body: unknown): unknown;
 }
 
-/** The credential's Webhook Secret: one secret, or several separated by commas while rotating. */
-async function webhookSecrets(fn: IHookFunctions | IWebhookFunctions): Promise<string[]> {
-  const credentials = await fn.getCredentials<ICredentialDataDecryptedObject>('fayApi');
-  const value = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
-  return value
-    .split(',')
-    .map((secret) => secret.trim())
-    .filter((secret) => secret !== '');
-}
-
 /** The body bytes exactly as received: the signature covers them, not re-serialised JSON. */
 async function rawBody(request: WebhookRequest): Promise<Buffer> {
   if (!request.rawBody && request.readRawBody) await request.readRawBody();
   return request.rawBody ?? Buffer.alloc(0);
 }
 
-/** Answers the sender and starts nothing: 400 for a signed non-event, 401 for anything unproven. */
+/**
+ * Every answer is the node's own JSON, never n8n's default body. Answering here also makes n8n
+ * save the static data that records the event: n8n saves it when a node has answered, but not
+ * after it starts a webhook's execution (setting up the execution resets the "changed" flag).
+ */
+function answer(fn: IWebhookFunctions, status: number, body: IDataObject): void {
+  const reply = fn.getResponseObject() as unknown as WebhookReply;
+  reply.status(status).json(body);
+}
+
+/** Starts nothing: 400 for a signed non-event, 401 for anything unproven. */
 function refuse(fn: IWebhookFunctions, error: unknown): IWebhookResponseData {
   const code = error instanceof FayError ? error.code : 'WEBHOOK_REJECTED';
   const message = error instanceof Error ? error.message : String(error);
-  const reply = fn.getResponseObject() as unknown as WebhookReply;
-  reply.status(code === 'WEBHOOK_INVALID_EVENT' ? 400 : 401).json({ error: message, code });
+  answer(fn, code === 'WEBHOOK_INVALID_EVENT' ? 400 : 401, { error: message, code });
+  return { noWebhookResponse: true };
+}
+
+/** Acknowledged (so Fay does not retry) and not run. */
+function ignore(fn: IWebhookFunctions, why: IDataObject): IWebhookResponseData {
+  answer(fn, 200, { received: true, ...why });
   return { noWebhookResponse: true };
 }
 
@@ -119,7 +129,7 @@ export class FayTrigger implements INodeType {
         return false;
       },
       async create(this: IHookFunctions): Promise<boolean> {
-        if ((await webhookSecrets(this)).length === 0) {
+        if ((await readSecrets(this)).length === 0) {
           throw new NodeOperationError(
             this.getNode(),
             'The Fay API credential has no Webhook Secret. Paste the signing secret Fay showed when you registered this webhook in the Fay dashboard: without it every event is refused.',
@@ -136,24 +146,29 @@ export class FayTrigger implements INodeType {
   async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
     let event: FayWebhookEvent;
     try {
-      const signature = this.getHeaderData()['x-fay-signature'];
-      event = verifyWebhook({
-        rawBody: await rawBody(this.getRequestObject() as WebhookRequest),
-        signature: Array.isArray(signature) ? signature[0] : signature,
-        secrets: await webhookSecrets(this),
-      });
+      const header = this.getHeaderData()['x-fay-signature'];
+      const signature = Array.isArray(header) ? header[0] : header;
+      const body = await rawBody(this.getRequestObject() as WebhookRequest);
+      event = await withSecrets(this, (secrets) =>
+        verifyWebhook({ rawBody: body, signature, secrets }),
+      );
     } catch (error) {
       return refuse(this, error);
     }
     const wanted = this.getNodeParameter('events', [...EVENT_TYPES]) as string[];
     if (!wanted.includes(event.type)) {
-      return {
-        webhookResponse: { received: true, ignored: `${event.type} events are not selected` },
-      };
+      return ignore(this, { ignored: `${event.type} events are not selected in this trigger` });
     }
-    if (isRepeatedEvent(this.getWorkflowStaticData('node'), event.id, Date.now())) {
-      return { webhookResponse: { received: true, duplicate: true } };
+    const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().name}`;
+    const nowSeconds = Date.now() / 1000;
+    const staticData = this.getWorkflowStaticData('node');
+    if (!acceptOnce(staticData, scope, event, DEFAULT_WEBHOOK_TOLERANCE_SECONDS, nowSeconds)) {
+      return ignore(this, {
+        duplicate: true,
+        ignored: `event ${event.id} was received before; it starts the workflow once`,
+      });
     }
-    return { workflowData: [[{ json: event as unknown as IDataObject }]] };
+    answer(this, 200, { received: true });
+    return { noWebhookResponse: true, workflowData: [[{ json: event as unknown as IDataObject }]] };
   }
 }

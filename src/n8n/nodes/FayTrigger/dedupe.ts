@@ -1,37 +1,67 @@
-// Event ids already handled, kept in the workflow's static data: n8n saves it with the workflow,
-// so it survives restarts and is shared by every main/worker process in queue mode (process
-// memory would be neither). Bounded by age and count; Fay's redeliveries come within minutes and
-// older events are refused as stale anyway.
+// Which event ids a Fay Trigger already accepted. n8n gives a webhook no atomic store (its
+// processed-data store reaches execute contexts only), so the record lives in two places:
+// - the workflow's static data, the durable record: n8n saves it to its database when the node
+//   answers the delivery itself, so it survives restarts and every n8n process reads it;
+// - this process's memory, a copy of what it accepted: deliveries running at the same moment in
+//   one process each read the database before the other saved, and memory is what tells them
+//   apart (and keeps one save from dropping the id another just added).
+// An id needs remembering only while its event could still pass the staleness check; after that
+// a redelivery is refused as stale anyway. The count bound keeps each save small.
 import type { IDataObject } from 'n8n-workflow';
 
-const KEY = 'recentEventIds';
+const KEY = 'acceptedEvents';
 export const MAX_REMEMBERED_EVENTS = 1000;
-export const REMEMBER_EVENTS_MS = 3_600_000;
 
-interface SeenEvent {
+/** Event id → the unix second after which a redelivery of it is refused as stale. */
+type Remembered = Map<string, number>;
+
+/** Per trigger (workflow id + node name): the ids this process accepted. */
+const acceptedHere = new Map<string, Remembered>();
+
+/**
+ * Entries are "<expiry> <id>" strings, not objects: n8n wraps every object in static data in a
+ * change-tracking proxy each time it loads a workflow, and a thousand of them would cost each
+ * delivery.
+ */
+function stored(staticData: IDataObject): string[] {
+  const value = staticData[KEY];
+  return Array.isArray(value) ? value.filter((e): e is string => typeof e === 'string') : [];
+}
+
+function remembered(staticData: IDataObject, scope: string, nowSeconds: number): Remembered {
+  const all: Remembered = new Map(acceptedHere.get(scope));
+  for (const entry of stored(staticData)) {
+    const space = entry.indexOf(' ');
+    const expiry = Number(entry.slice(0, space));
+    if (space > 0 && Number.isFinite(expiry)) all.set(entry.slice(space + 1), expiry);
+  }
+  for (const [id, expiry] of all) if (expiry < nowSeconds) all.delete(id);
+  return all;
+}
+
+export interface AcceptedEvent {
   id: string;
-  at: number;
+  /** Unix seconds, as Fay signed it. */
+  created: number;
 }
 
-function recentEvents(staticData: IDataObject, nowMs: number): SeenEvent[] {
-  const stored = staticData[KEY];
-  if (!Array.isArray(stored)) return [];
-  return (stored as unknown[]).filter(
-    (e): e is SeenEvent =>
-      typeof e === 'object' &&
-      e !== null &&
-      typeof (e as SeenEvent).id === 'string' &&
-      typeof (e as SeenEvent).at === 'number' &&
-      (e as SeenEvent).at > nowMs - REMEMBER_EVENTS_MS,
-  );
-}
-
-/** True when `id` was handled before; otherwise remembers it and returns false. */
-export function isRepeatedEvent(staticData: IDataObject, id: string, nowMs: number): boolean {
-  const recent = recentEvents(staticData, nowMs);
-  if (recent.some((e) => e.id === id)) return true;
-  recent.push({ id, at: nowMs });
-  // Assigned (not mutated in place) so n8n notices the change and saves it.
-  staticData[KEY] = recent.slice(-MAX_REMEMBERED_EVENTS) as unknown as IDataObject[];
-  return false;
+/**
+ * True when `event` was not accepted before: then it is recorded (static data and this process)
+ * and the caller starts the workflow. Synchronous, so two copies in one process cannot both pass.
+ */
+export function acceptOnce(
+  staticData: IDataObject,
+  scope: string,
+  event: AcceptedEvent,
+  toleranceSeconds: number,
+  nowSeconds: number,
+): boolean {
+  const all = remembered(staticData, scope, nowSeconds);
+  if (all.has(event.id)) return false;
+  all.set(event.id, event.created + toleranceSeconds);
+  const kept = [...all].sort((a, b) => a[1] - b[1]).slice(-MAX_REMEMBERED_EVENTS);
+  acceptedHere.set(scope, new Map(kept));
+  // Assigned, not mutated in place, so n8n marks the static data changed and saves it.
+  staticData[KEY] = kept.map(([id, expiry]) => `${expiry} ${id}`);
+  return true;
 }

@@ -1,5 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
-import { requestIdParameter, type OperationContext } from './context.js';
+import {
+  requestIdParameter,
+  requestIdProperty,
+  type FayOperation,
+  type OperationContext,
+} from './context.js';
 
 /** → { requestId, conversationId, status, output } (output: Markdown, or JSON for structured output). */
 export async function getOutput(ctx: OperationContext): Promise<IDataObject> {
@@ -7,3 +12,14 @@ export async function getOutput(ctx: OperationContext): Promise<IDataObject> {
   const result = await ctx.client.getOutput(requestId, { signal: ctx.signal });
   return { requestId, ...result } as IDataObject;
 }
+
+export const getOutputOperation: FayOperation = {
+  option: {
+    name: 'Get Output',
+    value: 'getOutput',
+    description: 'Get the answer of a completed research',
+    action: 'Get the output of a research',
+  },
+  properties: [requestIdProperty],
+  execute: getOutput,
+};

@@ -1,8 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { FayClient, ResearchInput } from '../../../../core/index.js';
-import { DEFAULT_MAX_WAIT_SECONDS } from '../description.js';
-import type { OperationContext } from './context.js';
+import type { FayOperation, OperationContext } from './context.js';
+
+export const DEFAULT_MAX_WAIT_SECONDS = 1800;
 
 // The stop sent after a cancel must not hold the cancelled execution for long.
 const STOP_AFTER_CANCEL_TIMEOUT_MS = 10_000;
@@ -72,3 +73,68 @@ export async function create(ctx: OperationContext): Promise<IDataObject> {
     }
   }
 }
+
+const EXAMPLE_SCHEMA = `{
+  "type": "object",
+  "properties": {
+    "summary": { "type": "string" },
+    "keyFindings": { "type": "array", "items": { "type": "string" } }
+  }
+}`;
+
+export const createOperation: FayOperation = {
+  option: {
+    name: 'Create',
+    value: 'create',
+    description: 'Start a research job and, by default, wait for its answer',
+    action: 'Create a research',
+  },
+  properties: [
+    {
+      displayName: 'Prompt',
+      name: 'prompt',
+      type: 'string',
+      typeOptions: { rows: 4 },
+      required: true,
+      default: '',
+      placeholder: 'e.g. What are the main open-source vector databases and how do they compare?',
+      description: 'The question Fay should research',
+    },
+    {
+      displayName: 'Structured Output',
+      name: 'structuredOutput',
+      type: 'boolean',
+      default: false,
+      description:
+        'Whether Fay should answer with JSON shaped by a JSON Schema instead of a Markdown report',
+    },
+    {
+      displayName: 'Output Schema',
+      name: 'outputSchema',
+      type: 'json',
+      required: true,
+      default: EXAMPLE_SCHEMA,
+      description: 'A JSON Schema describing the JSON value Fay should answer with',
+      displayOptions: { show: { structuredOutput: [true] } },
+    },
+    {
+      displayName: 'Wait for Completion',
+      name: 'waitForCompletion',
+      type: 'boolean',
+      default: true,
+      description:
+        'Whether to wait until the research is done and output its answer. Turn off to output the request ID at once, then use Get Output later or the Fay Trigger.',
+    },
+    {
+      displayName: 'Max Wait (Seconds)',
+      name: 'maxWaitSeconds',
+      type: 'number',
+      typeOptions: { minValue: 1 },
+      default: DEFAULT_MAX_WAIT_SECONDS,
+      description:
+        'How long to wait for the answer before giving up. The research keeps running on Fay; get its answer later with Get Output.',
+      displayOptions: { show: { waitForCompletion: [true] } },
+    },
+  ],
+  execute: create,
+};

@@ -1,0 +1,215 @@
+// What n8n's queue mode needs besides n8n: Redis (Debian's redis-server) and a throwaway
+// Postgres cluster (Debian's postgresql), each on a free loopback port in a temp folder, installed
+// with apt-get when missing, stopped and removed at the end. Postgres refuses to run as root, so
+// as root the cluster belongs to the `postgres` user.
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { access, chmod, chown, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from './n8n-process.ts';
+
+const run = promisify(execFile);
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+const APT_TIMEOUT_MS = 15 * 60_000;
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+export interface QueueServices {
+  /** n8n settings for queue mode on these services. */
+  env: Record<string, string>;
+  /** Runs SQL on n8n's database: rows as objects. */
+  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** What setting up cost: apt install (0 when installed), Postgres, Redis. */
+  timings: { aptMs: number; postgresMs: number; redisMs: number };
+  stop(): Promise<void>;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The part of n8n's `pg` driver used here. */
+interface PgClient {
+  connect(): Promise<void>;
+  query(sql: string, params: unknown[]): Promise<{ rows: unknown[] }>;
+  end(): Promise<void>;
+}
+
+/** Installs what is missing (as root, non-interactively); returns how long it took. */
+async function ensurePackages(): Promise<number> {
+  const missing = [
+    ...((await exists(join(PG_BIN, 'initdb'))) ? [] : ['postgresql']),
+    ...((await exists('/usr/bin/redis-server')) ? [] : ['redis-server']),
+  ];
+  if (missing.length === 0) return 0;
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      `queue-mode tests need ${missing.join(' and ')}: apt-get install ${missing.join(' ')}`,
+    );
+  }
+  const started = Date.now();
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await run('apt-get', ['update'], { env, timeout: APT_TIMEOUT_MS });
+  await run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
+    env,
+    timeout: APT_TIMEOUT_MS,
+  });
+  return Date.now() - started;
+}
+
+/** As root: runs a Postgres binary as the `postgres` user (Postgres refuses root). */
+function pgCommand(binary: string, args: string[]): [string, string[]] {
+  const path = join(PG_BIN, binary);
+  return process.getuid?.() === 0
+    ? ['runuser', ['-u', 'postgres', '--', path, ...args]]
+    : [path, args];
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = Date.now();
+  return [await work(), Date.now() - started];
+}
+
+export async function startQueueServices(n8nRequire: NodeJS.Require): Promise<QueueServices> {
+  const aptMs = await ensurePackages();
+  const dir = await mkdtemp(join(tmpdir(), 'fay-n8n-queue-'));
+  await chmod(dir, 0o755);
+  const pgData = join(dir, 'pg');
+  const pgPort = await freePort();
+  const redisPort = await freePort();
+  let redis: ChildProcess | undefined;
+  let pgStarted = false;
+
+  // Postgres runs detached (pg_ctl) and Redis as a child: neither may outlive a test process
+  // that ends without its afterAll.
+  const leftBehind = () => {
+    if (pgStarted) {
+      const [command, args] = pgCommand('pg_ctl', ['-D', pgData, '-m', 'immediate', 'stop']);
+      spawnSync(command, args, { stdio: 'ignore', timeout: START_TIMEOUT_MS });
+    }
+    redis?.kill('SIGKILL');
+  };
+  // n8n-process.ts re-raises SIGTERM/SIGINT/SIGHUP after its own cleanup; this runs first too.
+  const events = ['exit', 'SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+  for (const event of events) process.once(event, leftBehind);
+
+  const stop = async () => {
+    for (const event of events) process.removeListener(event, leftBehind);
+    if (pgStarted) {
+      const [command, args] = pgCommand('pg_ctl', ['-D', pgData, '-m', 'fast', '-w', 'stop']);
+      await run(command, args, { timeout: START_TIMEOUT_MS }).catch(() => undefined);
+      pgStarted = false;
+    }
+    if (redis && redis.exitCode === null && redis.signalCode === null) {
+      const exited = once(redis, 'exit');
+      redis.kill('SIGTERM');
+      const timer = setTimeout(() => redis?.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  try {
+    const [, postgresMs] = await timed(async () => {
+      if (process.getuid?.() === 0) {
+        const { stdout } = await run('id', ['-u', 'postgres']);
+        const { stdout: gid } = await run('id', ['-g', 'postgres']);
+        await chown(dir, Number(stdout.trim()), Number(gid.trim()));
+      }
+      const [initdb, initArgs] = pgCommand('initdb', [
+        '-D',
+        pgData,
+        '-A',
+        'trust',
+        '-U',
+        'postgres',
+        '--no-sync',
+      ]);
+      await run(initdb, initArgs, { timeout: START_TIMEOUT_MS });
+      const options = `-p ${pgPort} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+      const [pgCtl, ctlArgs] = pgCommand('pg_ctl', [
+        '-D',
+        pgData,
+        '-o',
+        options,
+        '-l',
+        join(dir, 'pg.log'),
+        '-w',
+        'start',
+      ]);
+      await run(pgCtl, ctlArgs, { timeout: START_TIMEOUT_MS });
+      pgStarted = true;
+    });
+    const [, redisMs] = await timed(async () => {
+      redis = spawn(
+        '/usr/bin/redis-server',
+        [
+          '--port',
+          String(redisPort),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          dir,
+        ],
+        { stdio: 'ignore' },
+      );
+      const deadline = Date.now() + START_TIMEOUT_MS;
+      for (;;) {
+        const { stdout } = await run('redis-cli', ['-p', String(redisPort), 'ping']).catch(() => ({
+          stdout: '',
+        }));
+        if (stdout.trim() === 'PONG') return;
+        if (Date.now() > deadline || redis.exitCode !== null)
+          throw new Error('redis-server did not start');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+
+    // n8n's own Postgres driver, from its install.
+    const { Client } = n8nRequire('pg') as { Client: new (config: object) => PgClient };
+    const query = async <Row>(sql: string, params: unknown[] = []): Promise<Row[]> => {
+      const client = new Client({
+        host: '127.0.0.1',
+        port: pgPort,
+        user: 'postgres',
+        database: 'postgres',
+      });
+      await client.connect();
+      try {
+        return (await client.query(sql, params)).rows as Row[];
+      } finally {
+        await client.end();
+      }
+    };
+
+    return {
+      env: {
+        EXECUTIONS_MODE: 'queue',
+        QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+        QUEUE_BULL_REDIS_PORT: String(redisPort),
+        DB_TYPE: 'postgresdb',
+        DB_POSTGRESDB_HOST: '127.0.0.1',
+        DB_POSTGRESDB_PORT: String(pgPort),
+        DB_POSTGRESDB_DATABASE: 'postgres',
+        DB_POSTGRESDB_USER: 'postgres',
+        DB_POSTGRESDB_PASSWORD: 'unused-trust-auth',
+      },
+      query,
+      timings: { aptMs, postgresMs, redisMs },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
