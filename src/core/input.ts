@@ -3,11 +3,15 @@
 // echo the API key.
 import { z } from 'zod';
 import { FayValidationError } from './errors.js';
-import type { FayClientOptions, ResearchInput, WaitOptions } from './types.js';
+import { MAX_TIMER_MS } from './sleep.js';
+import type { FayClientOptions, ResearchInput, StopOptions, WaitOptions } from './types.js';
 
 export const MAX_PROMPT_LENGTH = 100_000;
 export const DEFAULT_BASE_URL = 'https://api.fay.work';
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Shorter keys are refused: no real key is that short, and redacting one would mangle text. */
+export const MIN_API_KEY_LENGTH = 8;
+/** Deepest nesting of objects and arrays accepted in outputSchema. */
+export const MAX_OUTPUT_SCHEMA_DEPTH = 64;
 
 // Keywords of which a JSON Schema has at least one; `{}` or `{ foo: 1 }` is almost surely a mistake.
 const SCHEMA_KEYWORDS = [
@@ -53,13 +57,49 @@ const jsonSchemaObject = z
     `outputSchema does not look like a JSON Schema: give it at least one of ${SCHEMA_KEYWORDS.join(', ')} ` +
       '(e.g. { "type": "object", "properties": { "answer": { "type": "string" } } }).',
   )
+  .superRefine((s, ctx) => {
+    const shape = nestingOf(s);
+    if (shape === 'ok') return;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        shape === 'cycle'
+          ? 'outputSchema refers to itself (a cycle): it must be plain JSON. Use "$ref" for recursive shapes.'
+          : `outputSchema is nested more than ${MAX_OUTPUT_SCHEMA_DEPTH} levels deep: flatten it ` +
+            '(or use "$ref" for recursive shapes).',
+    });
+  })
   .refine((s) => {
     try {
       return typeof JSON.stringify(s) === 'string';
     } catch {
       return false;
     }
-  }, 'outputSchema must be plain JSON (no cycles, functions or BigInts).');
+  }, 'outputSchema must be plain JSON (no functions or BigInts).');
+
+/**
+ * 'cycle' or 'too-deep' for a value that is not a tree of at most MAX_OUTPUT_SCHEMA_DEPTH levels.
+ * Never recurses deeper than the limit, so a hostile 10,000-level schema cannot overflow the stack.
+ */
+function nestingOf(
+  value: unknown,
+  depth = 1,
+  path = new Set<object>(),
+): 'ok' | 'cycle' | 'too-deep' {
+  if (typeof value !== 'object' || value === null) return 'ok';
+  if (path.has(value)) return 'cycle';
+  if (depth > MAX_OUTPUT_SCHEMA_DEPTH) return 'too-deep';
+  path.add(value);
+  try {
+    for (const child of Object.values(value)) {
+      const shape = nestingOf(child, depth + 1, path);
+      if (shape !== 'ok') return shape;
+    }
+    return 'ok';
+  } finally {
+    path.delete(value);
+  }
+}
 
 const researchInputSchema = z.object(
   { prompt: promptSchema, outputSchema: jsonSchemaObject.optional() },
@@ -110,7 +150,7 @@ const waitOptionsSchema = z
     signal: abortSignal.optional(),
     maxWaitMs: positiveMs('maxWaitMs').optional(),
     onStatus: fn('onStatus').optional(),
-    stopOnAbort: z.boolean({ error: 'stopOnAbort must be true or false.' }).optional(),
+    stopOnCancel: z.boolean({ error: 'stopOnCancel must be true or false.' }).optional(),
     justCreated: z.boolean({ error: 'justCreated must be true or false.' }).optional(),
     onCreated: fn('onCreated').optional(),
   })
@@ -121,10 +161,34 @@ export function validateWaitOptions<T extends WaitOptions>(opts: T | undefined):
   return opts ?? ({} as T);
 }
 
-/** Parses a base URL: http(s), no credentials, query or fragment; returned without a trailing '/'. */
-export function validateBaseUrl(value: unknown): string {
+const stopOptionsSchema = z
+  .object({
+    signal: abortSignal.optional(),
+    confirmWithinMs: positiveMs('confirmWithinMs').optional(),
+  })
+  .optional();
+
+export function validateStopOptions(opts: StopOptions | undefined): StopOptions {
+  return parseOrThrow(stopOptionsSchema, opts, 'options') ?? {};
+}
+
+/** Hosts whose http:// traffic never leaves the machine. */
+function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    hostname === '[::1]' ||
+    /^127(\.\d{1,3}){3}$/.test(hostname)
+  );
+}
+
+/**
+ * Parses a base URL: https (http only on loopback, or with `allowInsecureHttp`), no credentials,
+ * query or fragment; returned without a trailing '/'.
+ */
+export function validateBaseUrl(value: unknown, allowInsecureHttp = false): string {
   const fix =
-    'Use the address of the Fay API, like https://api.fay.work (http/https, no user:password@, ' +
+    'Use the address of the Fay API, like https://api.fay.work (https, no user:password@, ' +
     'no ?query or #fragment).';
   if (typeof value !== 'string' || value.trim() === '') {
     throw new FayValidationError(`baseUrl is missing. ${fix}`, { field: 'baseUrl' });
@@ -140,9 +204,13 @@ export function validateBaseUrl(value: unknown): string {
       ? `uses ${url.protocol} instead of http or https`
       : url.username || url.password
         ? 'contains credentials (put the key in apiKey instead)'
-        : url.search || url.hash
-          ? 'contains a ?query or #fragment'
-          : null;
+        : /[?#]/.test(value)
+          ? 'contains a ?query or #fragment (even an empty one)'
+          : url.protocol === 'http:' && !allowInsecureHttp && !isLoopback(url.hostname)
+            ? `uses http:// on ${url.hostname}, which is not this machine, so every request ` +
+              'would send the API key unencrypted. Use https://, or, only for a trusted proxy ' +
+              'on your own network, allow it explicitly (allowInsecureHttp)'
+            : null;
   if (problem) {
     throw new FayValidationError(`baseUrl ${problem}. ${fix}`, { field: 'baseUrl' });
   }
@@ -159,7 +227,13 @@ const clientOptionsSchema = z.object(
         (k) => /^[\x21-\x7e]+$/.test(k),
         'apiKey contains spaces, line breaks or non-ASCII characters: copy the key again without them.',
       )
+      .refine(
+        (k) => k.length === 0 || k.length >= MIN_API_KEY_LENGTH,
+        `apiKey is too short to be a Fay API key (fewer than ${MIN_API_KEY_LENGTH} characters): ` +
+          'paste the whole key from your dashboard.',
+      )
       .optional(),
+    allowInsecureHttp: z.boolean({ error: 'allowInsecureHttp must be true or false.' }).optional(),
     baseUrl: z.unknown().optional(),
     timeoutMs: positiveMs('timeoutMs').optional(),
     maxRetries: z
@@ -205,7 +279,7 @@ export function validateClientOptions(options: FayClientOptions): ResolvedClient
   }
   return {
     apiKey: o.apiKey,
-    baseUrl: validateBaseUrl(o.baseUrl ?? DEFAULT_BASE_URL),
+    baseUrl: validateBaseUrl(o.baseUrl ?? DEFAULT_BASE_URL, o.allowInsecureHttp),
     timeoutMs: o.timeoutMs ?? 30_000,
     maxRetries: o.maxRetries ?? 4,
     maxRetryAfterMs: o.maxRetryAfterMs ?? 60_000,

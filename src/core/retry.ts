@@ -10,11 +10,15 @@ import {
 
 export type Endpoint = 'create' | 'status' | 'output' | 'stop';
 
-/** Network error codes that prove the request never reached the server. */
+/**
+ * Network error codes that prove the request never reached the server. ERR_BAD_PORT is set by
+ * fetchTransport when fetch refuses a port (e.g. 6000) before connecting.
+ */
 export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
+  'ERR_BAD_PORT',
 ]);
 
 /**
@@ -31,6 +35,11 @@ export function isRetryable(endpoint: Endpoint, error: FayError, retryAfterCapMs
   if (endpoint === 'create') {
     return error instanceof FayConnectionError && wasNeverSent(error);
   }
+  return isTransient(error);
+}
+
+/** A failure that may pass by itself (network, timeout, 5xx, unreadable answer). */
+export function isTransient(error: unknown): boolean {
   return (
     error instanceof FayConnectionError ||
     error instanceof FayTimeoutError ||
@@ -50,7 +59,8 @@ export function networkErrorCode(error: unknown, depth = 0): string | undefined 
   return undefined;
 }
 
-export function wasNeverSent(error: FayError): boolean {
+/** True when `error` (or its cause chain) proves the request never left the process. */
+export function wasNeverSent(error: unknown): boolean {
   const code = networkErrorCode(error);
   return code !== undefined && NOT_SENT_CODES.has(code);
 }

@@ -2,12 +2,18 @@
 // Invalid values are refused at start; a missing API key is not: the server must still start
 // and list its tools, and each call then explains how to set the key.
 import * as z from 'zod';
-import { FayValidationError } from '../core/errors.js';
-import { DEFAULT_BASE_URL, validateBaseUrl, validateClientOptions } from '../core/input.js';
+import {
+  DEFAULT_BASE_URL,
+  FayValidationError,
+  validateBaseUrl,
+  validateClientOptions,
+} from '../core/index.js';
 
 export interface McpConfig {
   apiKey: string | undefined;
   baseUrl: string;
+  /** FAY_ALLOW_INSECURE_HTTP=1: an http:// FAY_BASE_URL off this machine (a trusted proxy). */
+  allowInsecureHttp: boolean;
   /** How long fay_research blocks before handing the request_id back. */
   callWindowMs: number;
   /** How long a task-augmented fay_research follows its job. */
@@ -43,6 +49,15 @@ const envSchema = z.object({
   ),
   // Checked by the core's own rule below (http/https, no credentials, query or fragment).
   FAY_BASE_URL: z.preprocess(blankToUndefined, z.string().optional()),
+  FAY_ALLOW_INSECURE_HTTP: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['1', '0', 'true', 'false'], {
+        error:
+          'FAY_ALLOW_INSECURE_HTTP must be 1 (allow an http:// FAY_BASE_URL off this machine) or 0',
+      })
+      .optional(),
+  ),
   FAY_CALL_WINDOW_SECONDS: seconds('FAY_CALL_WINDOW_SECONDS', 3_600),
   FAY_MAX_WAIT_SECONDS: seconds('FAY_MAX_WAIT_SECONDS', 86_400),
   FAY_STATUS_CALLS_PER_HOUR: z.preprocess(
@@ -66,10 +81,12 @@ function refusal(problems: string[]): string {
   );
 }
 
-/** The refusal for a client option the core rejected, named as its environment variable. */
+/** The refusal for a client option the core rejected, naming the environment variable it came from. */
 function clientOptionRefusal(error: FayValidationError): string {
-  const field = error.field ?? '';
-  return refusal([error.message.replace(/\.$/, '').replace(field, ENV_NAMES[field] ?? field)]);
+  const variable = ENV_NAMES[error.field ?? ''];
+  const advice =
+    variable === 'FAY_BASE_URL' ? ' (FAY_ALLOW_INSECURE_HTTP=1 is the opt-in for http://)' : '';
+  return refusal([`${variable ?? 'a setting'} was refused${advice}: ${error.message}`]);
 }
 
 /** Reads the configuration; on invalid values returns one message naming every bad variable. */
@@ -84,16 +101,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     return { ok: false, message: refusal(problems) };
   }
   const values = parsed.data;
+  const allowInsecureHttp = ['1', 'true'].includes(values.FAY_ALLOW_INSECURE_HTTP ?? '0');
   let baseUrl: string;
   try {
     // The core's own rules, so a bad key or URL is refused now rather than at the first call.
     const options = {
       apiKey: values.FAY_API_KEY,
       baseUrl: values.FAY_BASE_URL ?? DEFAULT_BASE_URL,
+      allowInsecureHttp,
     };
     baseUrl = options.apiKey
       ? validateClientOptions(options).baseUrl
-      : validateBaseUrl(options.baseUrl);
+      : validateBaseUrl(options.baseUrl, allowInsecureHttp);
   } catch (error) {
     if (error instanceof FayValidationError)
       return { ok: false, message: clientOptionRefusal(error) };
@@ -104,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     config: {
       apiKey: values.FAY_API_KEY,
       baseUrl,
+      allowInsecureHttp,
       callWindowMs: (values.FAY_CALL_WINDOW_SECONDS ?? DEFAULT_CALL_WINDOW_SECONDS) * 1000,
       maxWaitMs: (values.FAY_MAX_WAIT_SECONDS ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
       statusCallsPerHour: values.FAY_STATUS_CALLS_PER_HOUR,

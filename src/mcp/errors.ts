@@ -7,10 +7,9 @@ import {
   FayError,
   FayRateLimitError,
   FayResearchFailedError,
-  FayTimeoutError,
+  FayStopNotConfirmedError,
   FayValidationError,
-  failureReason,
-} from '../core/errors.js';
+} from '../core/index.js';
 import type { Logger } from './log.js';
 
 /** Thrown by the tools when the server was started without FAY_API_KEY. */
@@ -32,16 +31,33 @@ export class InvalidArgumentError extends Error {
   }
 }
 
-/** A stop Fay did not confirm in time: the job may or may not have stopped. */
-export class StopNotConfirmedError extends FayTimeoutError {
-  constructor(requestId: string, waitedMs: number, cause: unknown) {
-    super(
-      `Fay did not confirm within ${Math.round(waitedMs / 1000)} s that research ${requestId} ` +
-        'stopped, so it may still be running. Check it with fay_get_research and, if it is still ' +
-        'PENDING or PROCESSING, call fay_stop_research again.',
-      { requestId, cause },
+/** Fay did not answer within the call's deadline (see withDeadline). */
+export class FayNotAnsweringError extends Error {
+  readonly waitedMs: number;
+  /** The research concerned, when one was created or named. */
+  readonly requestId?: string;
+
+  constructor(waitedMs: number, requestId: string | undefined, cause: unknown) {
+    super(notAnsweringMessage(requestId, Math.round(waitedMs / 1000)), { cause });
+    this.name = 'FayNotAnsweringError';
+    this.waitedMs = waitedMs;
+    if (requestId !== undefined) this.requestId = requestId;
+  }
+}
+
+/** What a tool says when Fay did not answer in time: with the request_id when there is one. */
+export function notAnsweringMessage(requestId: string | undefined, seconds: number): string {
+  if (requestId === undefined) {
+    return (
+      `Fay is not answering: no answer within ${seconds} s, so a research started by this call ` +
+      'may or may not have been created. Try again in a few minutes (check the Fay dashboard ' +
+      'first to avoid a second, billed research).'
     );
   }
+  return (
+    `Fay is not answering: no answer about research ${requestId} within ${seconds} s. It may ` +
+    `still be running: call fay_get_research with request_id "${requestId}" in a few minutes.`
+  );
 }
 
 // The core names its inputs in camelCase; here they are snake_case arguments and env variables.
@@ -56,17 +72,30 @@ function withArgumentNames(message: string): string {
 }
 
 function retryHint(error: FayRateLimitError): string {
+  const job = error.requestId
+    ? ` Research ${error.requestId} keeps running: get it with fay_get_research then.`
+    : '';
   if (error.retryAfterMs === undefined) {
-    return 'Retry in a few minutes: Fay limits calls per hour (the free plan allows 10 researches and 100 status checks an hour).';
+    return `Retry in a few minutes: Fay limits calls per hour (the free plan allows 10 researches and 100 status checks an hour).${job}`;
   }
-  const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
-  const at = new Date(Date.now() + seconds * 1000).toISOString().slice(11, 19);
-  return `Retry in ${seconds} s (after ${at} UTC).`;
+  // The full date and time: a pause of days must not read like one of minutes.
+  const at = new Date(Date.now() + error.retryAfterMs).toISOString().slice(0, 19).replace('T', ' ');
+  return `Retry after ${at} UTC.${job}`;
+}
+
+/** How a FAILED research is told: Fay's reason (its final period dropped) and what to do. */
+export function failedOnFay(errorMessage: string | null): string {
+  const reason = (errorMessage ?? 'Fay gave no reason').trim().replace(/[.!?\s]+$/, '');
+  return `failed on Fay's side: ${reason}. Rephrase the prompt or try again later.`;
 }
 
 /** The sentence a user or assistant reads for `error`. */
 export function describeError(error: unknown): string {
-  if (error instanceof MissingApiKeyError || error instanceof InvalidArgumentError) {
+  if (
+    error instanceof MissingApiKeyError ||
+    error instanceof InvalidArgumentError ||
+    error instanceof FayNotAnsweringError
+  ) {
     return error.message;
   }
   if (error instanceof FayAuthenticationError && error.code === 'INVALID_API_KEY') {
@@ -85,9 +114,13 @@ export function describeError(error: unknown): string {
     return `${which} ${retryHint(error)}`;
   }
   if (error instanceof FayResearchFailedError) {
+    return `The research ${error.requestId} ${failedOnFay(error.errorMessage)}`;
+  }
+  if (error instanceof FayStopNotConfirmedError) {
     return (
-      `The research ${error.requestId ?? ''} failed on Fay's side: ` +
-      `${failureReason(error.errorMessage)}. Rephrase the prompt or try again later.`
+      `Fay did not confirm within ${Math.round(error.waitedMs / 1000)} s that research ` +
+      `${error.requestId} stopped, so it may still be running. Check it with fay_get_research ` +
+      'and, if it is still PENDING or PROCESSING, call fay_stop_research again.'
     );
   }
   if (error instanceof FayValidationError) {
@@ -104,7 +137,8 @@ function isUnexpected(error: unknown): boolean {
   return !(
     error instanceof FayError ||
     error instanceof MissingApiKeyError ||
-    error instanceof InvalidArgumentError
+    error instanceof InvalidArgumentError ||
+    error instanceof FayNotAnsweringError
   );
 }
 

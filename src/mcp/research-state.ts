@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ConversationStatus, FayClient, JobStatus } from '../core/index.js';
-import { failureReason } from '../core/errors.js';
+import { failedOnFay } from './errors.js';
 
 export const researchStateShape = {
   request_id: z.string().describe('The Fay research id (a UUID) to pass to the other fay_ tools.'),
@@ -89,7 +89,7 @@ export async function readResearch(
     case 'FAILED':
       return {
         ...state,
-        message: `The research failed: ${failureReason(status.errorMessage)}. Rephrase the prompt or start it again.`,
+        message: `The research ${failedOnFay(status.errorMessage)}`,
       };
     case 'STOPPED':
       return {

@@ -8,7 +8,8 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { CreatedConversation, JobStatus } from '../core/index.js';
 import { researchArgs, type researchInput } from './args.js';
 import type { ToolContext } from './context.js';
-import { describeError, errorResult, StopNotConfirmedError } from './errors.js';
+import { FayStopNotConfirmedError } from '../core/index.js';
+import { describeError, errorResult } from './errors.js';
 import { createAndFollow } from './run-research.js';
 import { stopResearch } from './tools/stop-research.js';
 import { progressNotifier } from './wait.js';
@@ -68,8 +69,8 @@ function followInTask(
       return `Cancelled; Fay research ${id} is ${state.status}.`;
     } catch (error) {
       const message =
-        error instanceof StopNotConfirmedError
-          ? `Cancelled, but ${error.message}`
+        error instanceof FayStopNotConfirmedError
+          ? `Cancelled, but ${describeError(error)}`
           : `Cancelled, but stopping Fay research ${id} failed: ${describeError(error)} Stop it with fay_stop_research.`;
       ctx.log.log('warning', message);
       return message;

@@ -6,6 +6,7 @@ import { FayNotFoundError, FayValidationError } from '../core/errors.js';
 import type { ToolContext } from './context.js';
 import { describeError } from './errors.js';
 import { readResearch } from './research-state.js';
+import { withDeadline } from './wait.js';
 
 const TITLE_LENGTH = 80;
 const RESOURCE_NOT_FOUND = -32002; // the spec's code for an unknown resource
@@ -48,7 +49,10 @@ export function registerResearchResource(server: McpServer, ctx: ToolContext): v
     async (uri, variables, extra) => {
       const requestId = String(variables.request_id ?? '');
       try {
-        const state = await readResearch(await ctx.client(), requestId, extra.signal);
+        const client = await ctx.client();
+        const state = await withDeadline(ctx.config.callWindowMs, extra.signal, ({ signal }) =>
+          readResearch(client, requestId, signal),
+        );
         return {
           contents: [
             { uri: uri.href, mimeType: 'application/json', text: JSON.stringify(state, null, 2) },

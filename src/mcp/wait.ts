@@ -3,8 +3,14 @@
 // status and the elapsed time every few seconds, so progress keeps flowing between polls.
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { ConversationStatus, FayClient, JobStatus } from '../core/index.js';
-import { FayWaitTimeoutError } from '../core/errors.js';
+import {
+  FayAbortedError,
+  FayWaitTimeoutError,
+  type ConversationStatus,
+  type FayClient,
+  type JobStatus,
+} from '../core/index.js';
+import { FayNotAnsweringError } from './errors.js';
 
 export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -27,7 +33,35 @@ export interface HeartbeatWaitOptions {
 }
 
 export type WaitOutcome =
-  { done: true; status: ConversationStatus } | { done: false; lastStatus: JobStatus };
+  | { done: true; status: ConversationStatus }
+  /** `answered`: false when no status check got an answer from Fay. */
+  | { done: false; lastStatus: JobStatus; answered: boolean };
+
+/** Time a call may take past its window to hand back what it has (the answer, or the id). */
+export const CALL_MARGIN_MS = 5_000;
+
+/**
+ * Runs `work` with a signal that aborts when the caller cancels or `deadlineMs` has passed, so a
+ * tool call answers in time whatever Fay does: the core's per-attempt timeout times its retries
+ * could otherwise hold it for minutes. `deadline` aborts only on time (for a create, which a
+ * caller's cancel must not cut short). A call cut short by the deadline throws
+ * FayNotAnsweringError, with the request_id when the failure names one.
+ */
+export async function withDeadline<T>(
+  deadlineMs: number,
+  signal: AbortSignal | undefined,
+  work: (signals: { signal: AbortSignal; deadline: AbortSignal }) => Promise<T>,
+): Promise<T> {
+  const deadline = AbortSignal.timeout(deadlineMs);
+  const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  try {
+    return await work({ signal: combined, deadline });
+  } catch (error) {
+    if (!deadline.aborted || signal?.aborted) throw error;
+    const requestId = error instanceof FayAbortedError ? error.requestId : undefined;
+    throw new FayNotAnsweringError(deadlineMs, requestId, error);
+  }
+}
 
 /**
  * Waits for a job just created. Resolves with the COMPLETED status, or `done: false` when
@@ -60,7 +94,9 @@ export async function waitWithHeartbeat(
     });
     return { done: true, status };
   } catch (error) {
-    if (error instanceof FayWaitTimeoutError) return { done: false, lastStatus: last };
+    if (error instanceof FayWaitTimeoutError) {
+      return { done: false, lastStatus: last, answered: error.lastStatus !== null };
+    }
     throw error;
   } finally {
     clearInterval(heartbeat);

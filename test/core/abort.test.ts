@@ -87,7 +87,7 @@ describe('abort', () => {
     expectClean(controller.signal, timers);
   });
 
-  it('stops the remote job on abort when stopOnAbort is set', async () => {
+  it('stops the remote job on cancel when stopOnCancel is set, and says it did', async () => {
     const s = await server();
     const controller = new AbortController();
     let requestId = '';
@@ -96,7 +96,7 @@ describe('abort', () => {
         { prompt: 'never [fay:never]' },
         {
           signal: controller.signal,
-          stopOnAbort: true,
+          stopOnCancel: true,
           onStatus: (st) => {
             requestId = st.requestId;
             controller.abort();
@@ -105,7 +105,8 @@ describe('abort', () => {
       ),
     );
     expect(error).toBeInstanceOf(FayAbortedError);
-    expect(error.message).toMatch(/asked to stop/);
+    expect(error).toMatchObject({ jobStop: 'stopped' });
+    expect(error.message).toMatch(/the job was stopped\.$/);
     expect(s.count('stop')).toBe(1);
     expect(s.jobState(requestId)).toBe('STOPPED');
   });
@@ -160,16 +161,17 @@ describe('maxWaitMs', () => {
     expect(s.count('status')).toBe(0);
   });
 
-  it('stops the job when it runs out and stopOnAbort is set', async () => {
+  it('never stops the job when it runs out, even with stopOnCancel', async () => {
     const s = await server();
     let requestId = '';
     const error = await rejection(
       client(s).research(
         { prompt: 'never [fay:never]' },
-        { maxWaitMs: 300, stopOnAbort: true, onCreated: (c) => (requestId = c.requestId) },
+        { maxWaitMs: 300, stopOnCancel: true, onCreated: (c) => (requestId = c.requestId) },
       ),
     );
     expect(error).toBeInstanceOf(FayWaitTimeoutError);
-    expect(s.jobState(requestId)).toBe('STOPPED');
+    expect(s.count('stop')).toBe(0);
+    expect(s.jobState(requestId)).toBe('PROCESSING');
   });
 });

@@ -2,6 +2,7 @@
 import { guarded, type ToolModule } from '../tool.js';
 import { requestIdArg, requestIdInput } from '../args.js';
 import { readResearch, researchStateShape, stateResult } from '../research-state.js';
+import { withDeadline } from '../wait.js';
 
 export const getResearchTool: ToolModule = {
   name: 'fay_get_research',
@@ -24,9 +25,15 @@ export const getResearchTool: ToolModule = {
           openWorldHint: true,
         },
       },
-      guarded(ctx, async (args, extra) =>
-        stateResult(await readResearch(await ctx.client(), requestIdArg(args), extra.signal)),
-      ),
+      guarded(ctx, async (args, extra) => {
+        const client = await ctx.client();
+        const requestId = requestIdArg(args);
+        return stateResult(
+          await withDeadline(ctx.config.callWindowMs, extra.signal, ({ signal }) =>
+            readResearch(client, requestId, signal),
+          ),
+        );
+      }),
     );
   },
 };

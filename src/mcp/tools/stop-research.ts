@@ -1,9 +1,11 @@
 // fay_stop_research: stop a running research for good (also what a cancelled task does).
-import { linkSignal } from '../../core/abort.js';
-import { FayAlreadyFinishedError } from '../../core/errors.js';
-import type { FayClient } from '../../core/index.js';
-import { StopNotConfirmedError } from '../errors.js';
+import {
+  FayAlreadyFinishedError,
+  STOP_CONFIRM_TIMEOUT_MS,
+  type FayClient,
+} from '../../core/index.js';
 import { guarded, type ToolModule } from '../tool.js';
+import { withDeadline } from '../wait.js';
 import { requestIdArg, requestIdInput } from '../args.js';
 import {
   researchStateShape,
@@ -13,38 +15,20 @@ import {
 } from '../research-state.js';
 
 /**
- * How long a stop may take. The core retries a stop for minutes (5 attempts of up to 30 s); a
- * cancel or a stop call should answer soon, and say so when Fay did not confirm.
- */
-export const STOP_TIMEOUT_MS = 10_000;
-
-/**
- * Stops the job within STOP_TIMEOUT_MS (or until `signal` aborts); a job that had already finished
- * is reported as such, not as a failure. Throws StopNotConfirmedError when the time ran out.
+ * Stops the job; a job that had already finished is reported as such, not as a failure. The core
+ * gives up after STOP_CONFIRM_TIMEOUT_MS with FayStopNotConfirmedError (a stop retried for minutes
+ * would hold a cancel or a tool call far too long).
  */
 export async function stopResearch(
   client: FayClient,
   requestId: string,
   signal?: AbortSignal,
 ): Promise<ResearchState> {
-  const bound = linkSignal(signal, STOP_TIMEOUT_MS);
   try {
-    return await stopOrReport(client, requestId, bound.signal);
-  } catch (error) {
-    if (bound.timedOut()) throw new StopNotConfirmedError(requestId, STOP_TIMEOUT_MS, error);
-    throw error;
-  } finally {
-    bound.dispose();
-  }
-}
-
-async function stopOrReport(
-  client: FayClient,
-  requestId: string,
-  signal: AbortSignal,
-): Promise<ResearchState> {
-  try {
-    const stopped = await client.stopConversation(requestId, { signal });
+    const stopped = await client.stopConversation(requestId, {
+      signal,
+      confirmWithinMs: STOP_CONFIRM_TIMEOUT_MS,
+    });
     return {
       request_id: stopped.requestId,
       status: stopped.status,
@@ -86,7 +70,11 @@ export const stopResearchTool: ToolModule = {
         },
       },
       guarded(ctx, async (args, extra) => {
-        const state = await stopResearch(await ctx.client(), requestIdArg(args), extra.signal);
+        const client = await ctx.client();
+        const requestId = requestIdArg(args);
+        const state = await withDeadline(ctx.config.callWindowMs, extra.signal, ({ signal }) =>
+          stopResearch(client, requestId, signal),
+        );
         ctx.log.log('info', `Research ${state.request_id}: stop requested, now ${state.status}.`);
         return stateResult(state);
       }),
