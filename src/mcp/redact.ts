@@ -32,6 +32,12 @@ export class RedactingStdioTransport extends StdioServerTransport {
   }
 
   override send(message: JSONRPCMessage): Promise<void> {
-    return super.send(this.#apiKey ? redactValues(message, this.#apiKey) : message);
+    if (!this.#apiKey) return super.send(message);
+    const redacted = redactValues(message, this.#apiKey);
+    if (redacted === message) return super.send(message);
+    // The protocol's own names are kept whatever the key: only payload values are redacted.
+    const { jsonrpc } = message;
+    const method = 'method' in message ? { method: message.method } : {};
+    return super.send({ ...redacted, jsonrpc, ...method } as JSONRPCMessage);
   }
 }
