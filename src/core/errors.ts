@@ -39,15 +39,26 @@ export class FayNotFoundError extends FayError {
 
 /** VALIDATION_ERROR from the API (HTTP 400), or INVALID_INPUT for checks made before sending. */
 export class FayValidationError extends FayError {
+  /** The input at fault, as the core names it ('prompt', 'outputSchema', 'baseUrl', …). */
   readonly field?: string;
+  /**
+   * For INVALID_INPUT: what is wrong, without the field's name ("is empty: write the question
+   * to research."), so each face can name the field its own way. The message is field + problem.
+   */
+  readonly problem?: string;
 
   constructor(
     message: string,
-    extra: Extra & { code?: 'VALIDATION_ERROR' | 'INVALID_INPUT'; field?: string } = {},
+    extra: Extra & {
+      code?: 'VALIDATION_ERROR' | 'INVALID_INPUT';
+      field?: string;
+      problem?: string;
+    } = {},
   ) {
-    const { field, ...rest } = extra;
+    const { field, problem, ...rest } = extra;
     super(message, { ...rest, code: extra.code ?? 'INVALID_INPUT' });
     if (field !== undefined) this.field = field;
+    if (problem !== undefined) this.problem = problem;
   }
 }
 
@@ -228,8 +239,15 @@ export class FayWaitTimeoutError extends FayError {
   declare readonly requestId: string;
   /** The last job status seen before giving up (null when no status call succeeded). */
   readonly lastStatus: string | null;
+  /** True when the wait ran out while a status check was still unanswered (Fay not answering). */
+  readonly checkPending: boolean;
 
-  constructor(requestId: string, lastStatus: string | null, maxWaitMs: number) {
+  constructor(
+    requestId: string,
+    lastStatus: string | null,
+    maxWaitMs: number,
+    checkPending = false,
+  ) {
     super(
       `Fay research ${requestId} did not finish within ${maxWaitMs} ms ` +
         lastStatusNote(lastStatus) +
@@ -237,6 +255,7 @@ export class FayWaitTimeoutError extends FayError {
       { code: 'WAIT_TIMEOUT', requestId },
     );
     this.lastStatus = lastStatus;
+    this.checkPending = checkPending;
   }
 }
 

@@ -26,12 +26,20 @@ const SCHEMA_KEYWORDS = [
   'allOf',
 ];
 
+/** A refused input: the message is the field's name followed by the problem. */
+function invalid(field: string, problem: string): FayValidationError {
+  return new FayValidationError(`${field} ${problem}`, { field, problem });
+}
+
+// Every message below starts with the name of its field (the convention `invalid` relies on).
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.map(String).join('.') || what;
-  throw new FayValidationError(issue?.message ?? `${what} is invalid.`, { field });
+  const message = issue?.message ?? `${field} is invalid.`;
+  if (!message.startsWith(`${field} `)) throw new FayValidationError(message, { field });
+  throw invalid(field, message.slice(field.length + 1));
 }
 
 const promptSchema = z
@@ -103,7 +111,7 @@ function nestingOf(
 
 const researchInputSchema = z.object(
   { prompt: promptSchema, outputSchema: jsonSchemaObject.optional() },
-  { error: 'The research input must be an object like { prompt: "…" }.' },
+  { error: 'input must be an object like { prompt: "…" }.' },
 );
 
 export function validateResearchInput(input: unknown): ResearchInput {
@@ -191,13 +199,13 @@ export function validateBaseUrl(value: unknown, allowInsecureHttp = false): stri
     'Use the address of the Fay API, like https://api.fay.work (https, no user:password@, ' +
     'no ?query or #fragment).';
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new FayValidationError(`baseUrl is missing. ${fix}`, { field: 'baseUrl' });
+    throw invalid('baseUrl', `is missing. ${fix}`);
   }
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    throw new FayValidationError(`baseUrl is not a valid URL. ${fix}`, { field: 'baseUrl' });
+    throw invalid('baseUrl', `is not a valid URL. ${fix}`);
   }
   const problem =
     url.protocol !== 'http:' && url.protocol !== 'https:'
@@ -208,11 +216,11 @@ export function validateBaseUrl(value: unknown, allowInsecureHttp = false): stri
           ? 'contains a ?query or #fragment (even an empty one)'
           : url.protocol === 'http:' && !allowInsecureHttp && !isLoopback(url.hostname)
             ? `uses http:// on ${url.hostname}, which is not this machine, so every request ` +
-              'would send the API key unencrypted. Use https://, or, only for a trusted proxy ' +
-              'on your own network, allow it explicitly (allowInsecureHttp)'
+              'would send the API key unencrypted. Use https://, or set allowInsecureHttp if ' +
+              'it is a trusted proxy on your own network'
             : null;
   if (problem) {
-    throw new FayValidationError(`baseUrl ${problem}. ${fix}`, { field: 'baseUrl' });
+    throw invalid('baseUrl', `${problem}. ${fix}`);
   }
   return url.href.replace(/\/+$/, '');
 }
@@ -255,7 +263,7 @@ const clientOptionsSchema = z.object(
       .refine((u) => /^[\x20-\x7e]*$/.test(u), 'userAgent must be printable ASCII on one line.')
       .optional(),
   },
-  { error: 'FayClient options must be an object like { apiKey: "…" }.' },
+  { error: 'options must be an object like { apiKey: "…" }: the FayClient options.' },
 );
 
 export interface ResolvedClientOptions {
@@ -271,10 +279,10 @@ export interface ResolvedClientOptions {
 export function validateClientOptions(options: FayClientOptions): ResolvedClientOptions {
   const o = parseOrThrow(clientOptionsSchema, options, 'options');
   if (o.apiKey === undefined && o.transport === undefined) {
-    throw new FayValidationError(
-      'apiKey is missing: pass the Fay API key from your dashboard (or a transport that ' +
+    throw invalid(
+      'apiKey',
+      'is missing: pass the Fay API key from your dashboard (or a transport that ' +
         'authenticates requests itself).',
-      { field: 'apiKey' },
     );
   }
   return {

@@ -74,15 +74,20 @@ export async function waitUntilFinished(
   const nextPollDelay = () => deps.schedule(deps.now() - started);
   let last: ConversationStatus | undefined;
   let failedInARow = 0;
+  let checking = false;
   let delay = pollFirst ? 0 : nextPollDelay();
   try {
     for (;;) {
       if (delay > 0) await deps.sleep(delay, link.signal);
       try {
+        checking = true;
         last = await deps.getStatus(requestId, link.signal, deadline);
+        checking = false;
         failedInARow = 0;
       } catch (error) {
+        // Left set when the wait runs out on this check: Fay did not answer it.
         if (link.signal.aborted) throw error;
+        checking = false;
         // Fay asked us to slow down: pause the wait instead of failing it, unless the pause
         // outlasts what this wait may spend.
         if (error instanceof FayRateLimitError) {
@@ -109,7 +114,7 @@ export async function waitUntilFinished(
     if (!link.signal.aborted) throw error;
     // maxWaitMs running out never stops the job: its answer can still be fetched later.
     if (link.timedOut()) {
-      throw new FayWaitTimeoutError(requestId, last?.status ?? null, maxWaitMs as number);
+      throw new FayWaitTimeoutError(requestId, last?.status ?? null, maxWaitMs as number, checking);
     }
     const jobStop = stopOnCancel ? await stopAfterCancel(deps, requestId) : 'left-running';
     throw new FayAbortedError(

@@ -81,12 +81,28 @@ function refusal(problems: string[]): string {
   );
 }
 
-/** The refusal for a client option the core rejected, naming the environment variable it came from. */
-function clientOptionRefusal(error: FayValidationError): string {
+/** Only the cleartext rule refuses this URL: it would pass with the opt-in. */
+function refusedForCleartext(baseUrl: string): boolean {
+  try {
+    validateBaseUrl(baseUrl, true);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The refusal for a client option the core rejected, named as its environment variable. */
+function clientOptionRefusal(error: FayValidationError, baseUrl: string): string {
+  if (error.field === 'baseUrl' && refusedForCleartext(baseUrl)) {
+    return refusal([
+      'FAY_BASE_URL uses http:// on a host that is not this machine, so every request would ' +
+        'send the API key unencrypted. Use https://, or set FAY_ALLOW_INSECURE_HTTP=1 if it is ' +
+        'a trusted proxy on your own network',
+    ]);
+  }
   const variable = ENV_NAMES[error.field ?? ''];
-  const advice =
-    variable === 'FAY_BASE_URL' ? ' (FAY_ALLOW_INSECURE_HTTP=1 is the opt-in for http://)' : '';
-  return refusal([`${variable ?? 'a setting'} was refused${advice}: ${error.message}`]);
+  if (variable === undefined || error.problem === undefined) return refusal([error.message]);
+  return refusal([`${variable} ${error.problem.replace(/\.$/, '')}`]);
 }
 
 /** Reads the configuration; on invalid values returns one message naming every bad variable. */
@@ -114,8 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       ? validateClientOptions(options).baseUrl
       : validateBaseUrl(options.baseUrl, allowInsecureHttp);
   } catch (error) {
-    if (error instanceof FayValidationError)
-      return { ok: false, message: clientOptionRefusal(error) };
+    if (error instanceof FayValidationError) {
+      return { ok: false, message: clientOptionRefusal(error, values.FAY_BASE_URL ?? '') };
+    }
     throw error;
   }
   return {

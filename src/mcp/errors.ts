@@ -60,16 +60,11 @@ export function notAnsweringMessage(requestId: string | undefined, seconds: numb
   );
 }
 
-// The core names its inputs in camelCase; here they are snake_case arguments and env variables.
-const ARGUMENT_NAMES: Array<[RegExp, string]> = [
-  [/\boutputSchema\b/g, 'output_schema'],
-  [/\brequestId\b/g, 'request_id'],
-  [/\bbaseUrl\b/g, 'FAY_BASE_URL'],
-];
-
-function withArgumentNames(message: string): string {
-  return ARGUMENT_NAMES.reduce((text, [pattern, name]) => text.replace(pattern, name), message);
-}
+// The core names its inputs in camelCase; the tools declare them as snake_case arguments.
+const ARGUMENT_NAMES: Record<string, string> = {
+  outputSchema: 'output_schema',
+  requestId: 'request_id',
+};
 
 function retryHint(error: FayRateLimitError): string {
   const job = error.requestId
@@ -124,10 +119,12 @@ export function describeError(error: unknown): string {
     );
   }
   if (error instanceof FayValidationError) {
-    return `Invalid input: ${withArgumentNames(error.message)}`;
+    const { field, problem } = error;
+    if (field === undefined || problem === undefined) return `Invalid input: ${error.message}`;
+    return `Invalid input: ${ARGUMENT_NAMES[field] ?? field} ${problem}`;
   }
   if (error instanceof FayError) {
-    return withArgumentNames(error.message);
+    return error.message;
   }
   return `Unexpected error in the Fay MCP server: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -34,7 +34,7 @@ export interface HeartbeatWaitOptions {
 
 export type WaitOutcome =
   | { done: true; status: ConversationStatus }
-  /** `answered`: false when no status check got an answer from Fay. */
+  /** `answered`: false when the wait ended on a status check Fay never answered. */
   | { done: false; lastStatus: JobStatus; answered: boolean };
 
 /** Time a call may take past its window to hand back what it has (the answer, or the id). */
@@ -95,7 +95,7 @@ export async function waitWithHeartbeat(
     return { done: true, status };
   } catch (error) {
     if (error instanceof FayWaitTimeoutError) {
-      return { done: false, lastStatus: last, answered: error.lastStatus !== null };
+      return { done: false, lastStatus: last, answered: !error.checkPending };
     }
     throw error;
   } finally {
