@@ -47,7 +47,8 @@ import {
   createdSchema,
   describeIssue,
   envelopeSchema,
-  outputSchema,
+  outputAnswerSchema,
+  parseStructuredOutput,
   statusSchema,
   stoppedSchema,
   type Envelope,
@@ -178,7 +179,7 @@ export class FayClient {
       createdAt: done.createdAt ?? created.createdAt,
       startedAt: done.startedAt,
       completedAt: done.completedAt,
-      output: valid.outputSchema === undefined ? output : parseIfJsonText(output),
+      output: valid.outputSchema === undefined ? output : parseStructuredOutput(output),
     };
   }
 
@@ -217,7 +218,7 @@ export class FayClient {
 
   #outputOf(requestId: string, signal?: AbortSignal): Promise<ConversationOutput> {
     return this.#request(
-      { ...this.#jobCall('output', requestId, 'GET'), schema: outputSchema },
+      { ...this.#jobCall('output', requestId, 'GET'), schema: outputAnswerSchema },
       signal,
     );
   }
@@ -538,14 +539,4 @@ function parseEnvelope(body: string): Envelope | undefined {
 
 function excerptOf(body: string): string {
   return body.replace(/\s+/g, ' ').trim().slice(0, EXCERPT_LENGTH);
-}
-
-/** Structured output should be a JSON value; accept it also when Fay sends it as JSON text. */
-function parseIfJsonText(output: unknown): unknown {
-  if (typeof output !== 'string') return output;
-  try {
-    return JSON.parse(output) as unknown;
-  } catch {
-    return output;
-  }
 }

@@ -31,6 +31,7 @@ export type {
 export type * from './types.js';
 export { pollDelayMs, MIN_POLL_DELAY_MS, MAX_POLL_DELAY_MS } from './schedule.js';
 export { isFinalStatus } from './wait.js';
+export { parseStructuredOutput } from './schemas.js';
 export { verifyWebhook, signWebhook, DEFAULT_WEBHOOK_TOLERANCE_SECONDS } from './webhook.js';
 export { fetchTransport, httpTransport } from './transport.js';
 // For host transports (n8n's) that rebuild an error and must keep its Node-style network code.

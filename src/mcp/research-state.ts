@@ -2,7 +2,12 @@
 // declared once as the tools' outputSchema so structuredContent always validates.
 import * as z from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ConversationStatus, FayClient, JobStatus } from '../core/index.js';
+import {
+  parseStructuredOutput,
+  type ConversationStatus,
+  type FayClient,
+  type JobStatus,
+} from '../core/index.js';
 import { failedOnFay } from './errors.js';
 
 export const researchStateShape = {
@@ -65,14 +70,8 @@ export async function completedState(
   return { ...stateFromStatus(status), output: structuredValue(output, status.structuredOutput) };
 }
 
-// Structured output should be a JSON value; accept it also when Fay sends it as JSON text.
 function structuredValue(output: unknown, structured: boolean): unknown {
-  if (!structured || typeof output !== 'string') return output;
-  try {
-    return JSON.parse(output) as unknown;
-  } catch {
-    return output;
-  }
+  return structured ? parseStructuredOutput(output) : output;
 }
 
 /** Current state of a research: its status, plus the output once COMPLETED. */
