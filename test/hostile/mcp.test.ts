@@ -91,13 +91,22 @@ describe('the call window holds whatever Fay does', () => {
     expect(ms).toBeLessThan(CORE_ATTEMPT_TIMEOUT_MS);
   });
 
-  it('fay_get_research against a status endpoint that never answers', async () => {
-    const server = await fay();
+  /** A session with one (long) research started, after which `endpoint` hangs for good. */
+  async function startedThenHanging(endpoint: 'status' | 'stop') {
+    const server = await fay({ jobDurationMs: 60_000 });
     const s = await session(env(server.url, WINDOW));
     const started = await call(s, 'fay_start_research', { prompt: 'x' });
     const requestId = (started.result.structuredContent as { request_id: string }).request_id;
-    server.injectFault({ endpoint: 'status', ...HANG });
-    const { result, ms } = await call(s, 'fay_get_research', { request_id: requestId });
+    server.injectFault({ endpoint, ...HANG });
+    return { s, requestId };
+  }
+
+  it.each([
+    ['fay_get_research', 'status'],
+    ['fay_stop_research', 'stop'],
+  ] as const)('%s against a %s endpoint that never answers', async (tool, endpoint) => {
+    const { s, requestId } = await startedThenHanging(endpoint);
+    const { result, ms } = await call(s, tool, { request_id: requestId });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/^Fay is not answering/);
     expect(textOf(result)).toContain(requestId);
@@ -115,25 +124,8 @@ describe('the call window holds whatever Fay does', () => {
     expect(ms).toBeLessThan(CORE_ATTEMPT_TIMEOUT_MS);
   });
 
-  it('fay_stop_research against a stop that never answers', async () => {
-    const server = await fay({ jobDurationMs: 60_000 });
-    const s = await session(env(server.url, WINDOW));
-    const started = await call(s, 'fay_start_research', { prompt: 'x' });
-    const requestId = (started.result.structuredContent as { request_id: string }).request_id;
-    server.injectFault({ endpoint: 'stop', ...HANG });
-    const { result, ms } = await call(s, 'fay_stop_research', { request_id: requestId });
-    expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/^Fay is not answering/);
-    expect(textOf(result)).toContain(requestId);
-    expect(ms).toBeLessThan(CORE_ATTEMPT_TIMEOUT_MS);
-  });
-
   it('a resource read against a status endpoint that never answers', async () => {
-    const server = await fay();
-    const s = await session(env(server.url, WINDOW));
-    const started = await call(s, 'fay_start_research', { prompt: 'x' });
-    const requestId = (started.result.structuredContent as { request_id: string }).request_id;
-    server.injectFault({ endpoint: 'status', ...HANG });
+    const { s, requestId } = await startedThenHanging('status');
     const began = Date.now();
     const error = await s.client.readResource({ uri: `fay://research/${requestId}` }).then(
       () => undefined,
