@@ -2,7 +2,7 @@
 // as fay://research/{request_id} (its status, and its answer once COMPLETED, as JSON).
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { FayNotFoundError, FayValidationError } from '../core/errors.js';
+import { FayNotFoundError, FayValidationError } from '../core/index.js';
 import type { ToolContext } from './context.js';
 import { describeError } from './errors.js';
 import { readResearch } from './research-state.js';
