@@ -33,15 +33,21 @@ export function isRetryable(endpoint: Endpoint, error: FayError, retryAfterCapMs
     return error.retryAfterMs === undefined || error.retryAfterMs <= retryAfterCapMs;
   }
   if (endpoint === 'create') {
-    return error instanceof FayConnectionError && wasNeverSent(error);
+    return error instanceof FayConnectionError && wasNeverSent(error) && isTransient(error);
   }
   return isTransient(error);
 }
 
+/** Network failures that the same request would meet again: never worth another attempt. */
+const PERMANENT_CODES: ReadonlySet<string> = new Set(['ERR_BAD_PORT']);
+
 /** A failure that may pass by itself (network, timeout, 5xx, unreadable answer). */
 export function isTransient(error: unknown): boolean {
+  if (error instanceof FayConnectionError) {
+    const code = networkErrorCode(error);
+    return code === undefined || !PERMANENT_CODES.has(code);
+  }
   return (
-    error instanceof FayConnectionError ||
     error instanceof FayTimeoutError ||
     error instanceof FayServerError ||
     error instanceof FayInvalidResponseError

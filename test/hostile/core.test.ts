@@ -166,9 +166,15 @@ describe('cleartext keys and base URLs', () => {
 
 describe('a port fetch refuses', () => {
   it('is reported as never sent: a connection error, not a create whose answer was lost', async () => {
-    const c = new FayClient({ apiKey: KEY, baseUrl: 'http://127.0.0.1:6000', maxRetries: 0 });
+    const sleeps: number[] = [];
+    const c = new FayClient({
+      apiKey: KEY,
+      baseUrl: 'http://127.0.0.1:6000',
+      sleep: async (ms) => void sleeps.push(ms),
+    });
     const error = await rejection(c.createConversation({ prompt: 'x' }));
     expect(error).toBeInstanceOf(FayConnectionError);
+    expect(sleeps).toEqual([]); // the same port would be refused again: not retried
     expect(error.message).toMatch(/ERR_BAD_PORT/);
     expect((error.cause as Error).message).toMatch(/port 6000.*nothing was sent/);
   });
