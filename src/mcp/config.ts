@@ -20,7 +20,7 @@ export interface McpConfig {
   maxWaitMs: number;
   /** Shared status-call budget per sliding hour (undefined: the core's default). */
   statusCallsPerHour: number | undefined;
-  /** Interval of progress notifications while waiting (the issue requires at most 10 s). */
+  /** Interval of progress notifications while waiting (at most 10 s apart, so clients see the call is alive). */
   heartbeatMs: number;
 }
 

@@ -1,4 +1,4 @@
-// Point 6: the default schedule (pure) and the shared status budget, in virtual time: Date is
+// The default schedule (pure) and the shared status budget, in virtual time: Date is
 // faked and the injected sleep jumps the clock, so hour-long waits run against the real server
 // in milliseconds.
 import { afterEach, describe, expect, it, vi } from 'vitest';
