@@ -91,10 +91,13 @@ export async function waitUntilFinished(
         // Fay asked us to slow down: pause the wait instead of failing it, unless the pause
         // outlasts what this wait may spend.
         if (error instanceof FayRateLimitError) {
-          delay = error.retryAfterMs ?? nextPollDelay();
-          if (delay > deps.maxRetryAfterMs) throw error;
+          const pause = error.retryAfterMs;
           const leftMs = deadline === undefined ? Infinity : deadline - deps.now();
-          if (delay > leftMs) throw pauseOutlastsWait(error, requestId, delay, leftMs);
+          if (pause !== undefined && pause > deps.maxRetryAfterMs) throw error;
+          if (pause !== undefined && pause > leftMs) {
+            throw pauseOutlastsWait(error, requestId, pause, leftMs);
+          }
+          delay = pause ?? nextPollDelay();
           continue;
         }
         // A long research should survive a short outage: try again at the next poll.
