@@ -12,6 +12,8 @@ export const DEFAULT_BASE_URL = 'https://api.fay.work';
 export const MIN_API_KEY_LENGTH = 8;
 /** Deepest nesting of objects and arrays accepted in outputSchema. */
 export const MAX_OUTPUT_SCHEMA_DEPTH = 64;
+/** Most values (objects, arrays, strings, numbers…) accepted in outputSchema. */
+const MAX_OUTPUT_SCHEMA_VALUES = 100_000;
 
 // Keywords of which a JSON Schema has at least one; `{}` or `{ foo: 1 }` is almost surely a mistake.
 const SCHEMA_KEYWORDS = [
@@ -66,46 +68,53 @@ const jsonSchemaObject = z
       '(e.g. { "type": "object", "properties": { "answer": { "type": "string" } } }).',
   )
   .superRefine((s, ctx) => {
+    // One step: zod runs later checks even after a failed one, and serialising a hostile schema
+    // (one subtree shared by both branches of each level) would not end for hours.
     const shape = nestingOf(s);
-    if (shape === 'ok') return;
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        shape === 'cycle'
-          ? 'outputSchema refers to itself (a cycle): it must be plain JSON. Use "$ref" for recursive shapes.'
-          : `outputSchema is nested more than ${MAX_OUTPUT_SCHEMA_DEPTH} levels deep: flatten it ` +
-            '(or use "$ref" for recursive shapes).',
-    });
-  })
-  .refine((s) => {
-    try {
-      return typeof JSON.stringify(s) === 'string';
-    } catch {
-      return false;
-    }
-  }, 'outputSchema must be plain JSON (no functions or BigInts).');
+    const problems = {
+      cycle: 'refers to itself (a cycle): it must be plain JSON. Use "$ref" for recursive shapes.',
+      'too-deep':
+        `is nested more than ${MAX_OUTPUT_SCHEMA_DEPTH} levels deep: flatten it ` +
+        '(or use "$ref" for recursive shapes).',
+      'too-large': `has more than ${MAX_OUTPUT_SCHEMA_VALUES} values: make it smaller.`,
+      'not-json': 'must be plain JSON (no functions or BigInts).',
+    };
+    if (shape !== 'ok')
+      ctx.addIssue({ code: 'custom', message: `outputSchema ${problems[shape]}` });
+  });
 
 /**
- * 'cycle' or 'too-deep' for a value that is not a tree of at most MAX_OUTPUT_SCHEMA_DEPTH levels.
- * Never recurses deeper than the limit, so a hostile 10,000-level schema cannot overflow the stack.
+ * The first reason `value` is not a small JSON tree: 'cycle', 'too-deep' (over
+ * MAX_OUTPUT_SCHEMA_DEPTH levels), 'too-large' (over MAX_OUTPUT_SCHEMA_VALUES values, counted
+ * as serialised, so one object shared by many parents counts each time). The walk never goes
+ * deeper than the limit nor longer than the count, so no hostile schema can overflow the stack
+ * or keep it busy; then 'not-json' for what JSON cannot hold (a BigInt, a bare function).
  */
-function nestingOf(
-  value: unknown,
-  depth = 1,
-  path = new Set<object>(),
-): 'ok' | 'cycle' | 'too-deep' {
-  if (typeof value !== 'object' || value === null) return 'ok';
-  if (path.has(value)) return 'cycle';
-  if (depth > MAX_OUTPUT_SCHEMA_DEPTH) return 'too-deep';
-  path.add(value);
-  try {
-    for (const child of Object.values(value)) {
-      const shape = nestingOf(child, depth + 1, path);
-      if (shape !== 'ok') return shape;
+function nestingOf(value: unknown): 'ok' | 'cycle' | 'too-deep' | 'too-large' | 'not-json' {
+  const path = new Set<object>();
+  let values = 0;
+  const walk = (node: unknown, depth: number): 'ok' | 'cycle' | 'too-deep' | 'too-large' => {
+    if (++values > MAX_OUTPUT_SCHEMA_VALUES) return 'too-large';
+    if (typeof node !== 'object' || node === null) return 'ok';
+    if (path.has(node)) return 'cycle';
+    if (depth > MAX_OUTPUT_SCHEMA_DEPTH) return 'too-deep';
+    path.add(node);
+    try {
+      for (const child of Object.values(node)) {
+        const shape = walk(child, depth + 1);
+        if (shape !== 'ok') return shape;
+      }
+      return 'ok';
+    } finally {
+      path.delete(node);
     }
-    return 'ok';
-  } finally {
-    path.delete(value);
+  };
+  const shape = walk(value, 1);
+  if (shape !== 'ok') return shape;
+  try {
+    return typeof JSON.stringify(value) === 'string' ? 'ok' : 'not-json';
+  } catch {
+    return 'not-json';
   }
 }
 

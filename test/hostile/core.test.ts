@@ -275,7 +275,7 @@ describe('deep JSON Schemas', () => {
     expect(s.requests).toHaveLength(0);
   });
 
-  it(`accepts ${MAX_OUTPUT_SCHEMA_DEPTH} levels, refuses one more, and names a cycle as a cycle`, async () => {
+  it(`accepts ${MAX_OUTPUT_SCHEMA_DEPTH} levels, refuses one more, and names a cycle and an explosive shared tree`, async () => {
     const s = await server();
     const c = client(s);
     // Each level of `nested` below the first is two objects deep (a schema and its properties):
@@ -286,6 +286,12 @@ describe('deep JSON Schemas', () => {
     const tooDeep = { type: 'object', properties: { a: nested(MAX_OUTPUT_SCHEMA_DEPTH / 2) } };
     await expect(c.createConversation({ prompt: 'x', outputSchema: tooDeep })).rejects.toThrow(
       /nested more than/,
+    );
+    // One object shared by both branches at each of 30 levels (61 deep): 2^30 values serialised.
+    let shared: Record<string, unknown> = { type: 'string' };
+    for (let i = 0; i < 30; i++) shared = { anyOf: [shared, shared] };
+    await expect(c.createConversation({ prompt: 'x', outputSchema: shared })).rejects.toThrow(
+      /has more than 100000 values/,
     );
     const cyclic: Record<string, unknown> = { type: 'object' };
     cyclic.properties = { self: cyclic };
