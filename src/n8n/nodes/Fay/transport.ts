@@ -75,8 +75,10 @@ export function createN8nTransport(fn: IExecuteFunctions, apiKey?: unknown): Tra
       body: req.body,
       abortSignal: req.signal,
       returnFullResponse: true,
-      // HTTP error statuses are answers for the core to map, not exceptions.
+      // HTTP error statuses are answers for the core to map, not exceptions; so are redirects,
+      // which the core refuses rather than send the key and prompt where they point.
       ignoreHttpStatusErrors: true,
+      disableFollowRedirect: true,
       json: false,
       // Raw text: the core parses and validates the JSON itself.
       encoding: 'text',
