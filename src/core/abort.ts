@@ -1,5 +1,6 @@
 // Signal plumbing shared by the request path and the waiter. Everything here cleans up after
 // itself: a finished call leaves no listener on the caller's signal and no pending timer.
+import { timerDelayMs } from './sleep.js';
 
 export interface LinkedSignal {
   signal: AbortSignal;
@@ -25,7 +26,7 @@ export function linkSignal(parent: AbortSignal | undefined, timeoutMs?: number):
       if (controller.signal.aborted) return;
       expired = true;
       controller.abort(new Error(`timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
+    }, timerDelayMs(timeoutMs));
   }
   return {
     signal: controller.signal,

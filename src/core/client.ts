@@ -17,9 +17,12 @@ import {
   FayNotCompletedError,
   FayNotFoundError,
   FayRateLimitError,
+  FayRedirectError,
   FayServerError,
+  FayStopNotConfirmedError,
   FayTimeoutError,
   FayValidationError,
+  describePause,
   inSentence,
 } from './errors.js';
 import {
@@ -27,13 +30,14 @@ import {
   validateClientOptions,
   validateRequestId,
   validateResearchInput,
+  validateStopOptions,
   validateWaitOptions,
 } from './input.js';
+import { redactError, redactText } from './redact.js';
 import {
   backoffDelayMs,
   isRetryable,
   networkErrorCode,
-  NOT_SENT_CODES,
   parseRetryAfter,
   wasNeverSent,
   type Endpoint,
@@ -43,12 +47,13 @@ import {
   createdSchema,
   describeIssue,
   envelopeSchema,
-  outputSchema,
+  outputAnswerSchema,
+  parseStructuredOutput,
   statusSchema,
   stoppedSchema,
   type Envelope,
 } from './schemas.js';
-import { defaultSleep } from './sleep.js';
+import { clampedSleep, defaultSleep } from './sleep.js';
 import { fetchTransport } from './transport.js';
 import type {
   CallOptions,
@@ -60,6 +65,7 @@ import type {
   ResearchOptions,
   ResearchResult,
   Sleep,
+  StopOptions,
   StoppedConversation,
   Transport,
   TransportResponse,
@@ -77,14 +83,19 @@ interface Call<T> {
   requestId?: string;
   /** Status calls of a wait may wait for the budget; a one-shot status call fails at once. */
   waitForBudget?: boolean;
+  /** Epoch ms by which the caller must have an answer: a longer Retry-After is not slept on. */
+  deadline?: number;
   /** Called before each resend, with the failure of the attempt before it. */
   onRetry?: (error: FayError) => void;
 }
 
 const EXCERPT_LENGTH = 200;
 
-// Stop sent on the caller's behalf after an abort: never hold the caller for long.
-const STOP_ON_ABORT_TIMEOUT_MS = 10_000;
+/**
+ * How long a stop sent on the caller's behalf (after a cancel) waits for Fay's confirmation: the
+ * request path alone would retry it for minutes, and a cancelled caller must not wait that long.
+ */
+export const STOP_CONFIRM_TIMEOUT_MS = 10_000;
 
 export class FayClient {
   readonly baseUrl: string;
@@ -103,7 +114,7 @@ export class FayClient {
     this.baseUrl = o.baseUrl;
     this.#apiKey = o.apiKey;
     this.#transport = options.transport ?? fetchTransport;
-    this.#sleep = options.sleep ?? defaultSleep;
+    this.#sleep = clampedSleep(options.sleep ?? defaultSleep);
     this.#timeoutMs = o.timeoutMs;
     this.#maxRetries = o.maxRetries;
     this.#maxRetryAfterMs = o.maxRetryAfterMs;
@@ -127,8 +138,23 @@ export class FayClient {
     return this.#outputOf(validateRequestId(requestId), validateCallOptions(opts).signal);
   }
 
-  async stopConversation(requestId: string, opts?: CallOptions): Promise<StoppedConversation> {
-    return this.#stop(validateRequestId(requestId), validateCallOptions(opts).signal);
+  /**
+   * Stops a running job. With `confirmWithinMs`, gives up after that long with
+   * FayStopNotConfirmedError instead of retrying for minutes.
+   */
+  async stopConversation(requestId: string, opts?: StopOptions): Promise<StoppedConversation> {
+    const id = validateRequestId(requestId);
+    const { signal, confirmWithinMs } = validateStopOptions(opts);
+    if (confirmWithinMs === undefined) return this.#stop(id, signal);
+    const link = linkSignal(signal, confirmWithinMs);
+    try {
+      return await this.#stop(id, link.signal);
+    } catch (error) {
+      if (link.timedOut()) throw new FayStopNotConfirmedError(id, confirmWithinMs, error);
+      throw error;
+    } finally {
+      link.dispose();
+    }
   }
 
   /** Polls until the job is COMPLETED (resolves) or FAILED/STOPPED/timed out/aborted (rejects). */
@@ -153,7 +179,7 @@ export class FayClient {
       createdAt: done.createdAt ?? created.createdAt,
       startedAt: done.startedAt,
       completedAt: done.completedAt,
-      output: valid.outputSchema === undefined ? output : parseIfJsonText(output),
+      output: valid.outputSchema === undefined ? output : parseStructuredOutput(output),
     };
   }
 
@@ -181,17 +207,18 @@ export class FayClient {
   #statusOf(
     requestId: string,
     signal?: AbortSignal,
-    waitForBudget = false,
+    waitFor?: { deadline?: number },
   ): Promise<ConversationStatus> {
+    const call = { ...this.#jobCall('status', requestId, 'GET'), schema: statusSchema };
     return this.#request(
-      { ...this.#jobCall('status', requestId, 'GET'), schema: statusSchema, waitForBudget },
+      waitFor ? { ...call, waitForBudget: true, deadline: waitFor.deadline } : call,
       signal,
     );
   }
 
   #outputOf(requestId: string, signal?: AbortSignal): Promise<ConversationOutput> {
     return this.#request(
-      { ...this.#jobCall('output', requestId, 'GET'), schema: outputSchema },
+      { ...this.#jobCall('output', requestId, 'GET'), schema: outputAnswerSchema },
       signal,
     );
   }
@@ -229,11 +256,10 @@ export class FayClient {
     const budget = this.#budget;
     const leave = budget?.enterWait();
     const deps = {
-      getStatus: (id: string, signal: AbortSignal) => this.#statusOf(id, signal, true),
-      stop: (id: string) => {
-        const link = linkSignal(undefined, STOP_ON_ABORT_TIMEOUT_MS);
-        return this.#stop(id, link.signal).finally(link.dispose);
-      },
+      getStatus: (id: string, signal: AbortSignal, deadline?: number) =>
+        this.#statusOf(id, signal, { deadline }),
+      stop: (id: string) => this.stopConversation(id, { confirmWithinMs: STOP_CONFIRM_TIMEOUT_MS }),
+      maxRetryAfterMs: this.#maxRetryAfterMs,
       sleep: this.#sleep,
       // With a budget: the default schedule while the hour has room, paced once it runs short.
       schedule: budget
@@ -252,13 +278,17 @@ export class FayClient {
     if (call.method === 'POST') headers['Content-Type'] = 'application/json';
     if (this.#apiKey !== undefined) headers.Authorization = `Bearer ${this.#apiKey}`;
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+    // A Retry-After that outlasts the caller's deadline is not slept on: the caller decides.
+    const pauseCapMs = () =>
+      Math.min(this.#maxRetryAfterMs, (call.deadline ?? Infinity) - Date.now());
     const retryable = (error: unknown) =>
-      error instanceof FayError && isRetryable(call.endpoint, error, this.#maxRetryAfterMs);
+      error instanceof FayError && isRetryable(call.endpoint, error, pauseCapMs());
     try {
       return await pRetry(() => this.#attempt(call, headers, body, signal), {
         retries: this.#maxRetries,
-        // p-retry's own timer cannot go through the injected Sleep, so it waits 0 ms and the
-        // delay (Retry-After, or jittered backoff) is taken in onFailedAttempt instead.
+        // p-retry computes its own backoff but always waits it on its own setTimeout, with no
+        // way to inject a Sleep (n8n's cancellable sleep, virtual time in tests). So it waits
+        // 0 ms, and the one delay (Retry-After, or backoffDelayMs) is taken in onFailedAttempt.
         minTimeout: 0,
         signal,
         shouldRetry: ({ error }) => retryable(error),
@@ -319,6 +349,7 @@ export class FayClient {
 
   #interpret<T>(call: Call<T>, response: TransportResponse): T {
     const { status } = response;
+    if (status >= 300 && status < 400) throw this.#redirected(call, response);
     const envelope = parseEnvelope(response.body);
     const ok = status >= 200 && status < 300;
     if (ok && envelope?.status === true) {
@@ -417,16 +448,28 @@ export class FayClient {
     if (retryAfterMs !== undefined && retryAfterMs > this.#maxRetryAfterMs) {
       return new FayRateLimitError(
         `Fay's rate limit for ${call.endpoint} calls is reached and it asks to wait ` +
-          `${Math.ceil(retryAfterMs / 1000)} s, longer than maxRetryAfterMs ` +
-          `(${this.#maxRetryAfterMs} ms). Try again later, or upgrade your Fay plan.`,
+          `${describePause(retryAfterMs)}, longer than maxRetryAfterMs ` +
+          `(${this.#maxRetryAfterMs} ms). Try again after that, or upgrade your Fay plan.`,
         withRetry,
       );
     }
     return new FayRateLimitError(
       `Fay's rate limit for ${call.endpoint} calls is reached` +
-        (retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`) +
+        (retryAfterMs === undefined ? '' : ` (retry in ${describePause(retryAfterMs)})`) +
         '. Make fewer calls, try again later, or upgrade your Fay plan.',
       withRetry,
+    );
+  }
+
+  /** Never followed: a redirect would carry the key and the prompt to whatever it names. */
+  #redirected(call: Call<unknown>, response: TransportResponse): FayRedirectError {
+    const raw = response.headers.get('location');
+    const location = raw === null ? null : this.#redact(raw);
+    return new FayRedirectError(
+      `Fay answered the ${call.endpoint} call with a redirect (HTTP ${response.status}) to ` +
+        `${location ?? 'no location'}. API calls do not follow redirects, so nothing was sent ` +
+        'there: if that address is the Fay API you trust, set baseUrl to it.',
+      { httpStatus: response.status, requestId: call.requestId, location },
     );
   }
 
@@ -449,7 +492,7 @@ export class FayClient {
   }
 
   #networkError(call: Call<unknown>, error: unknown, timedOut: boolean): FayError {
-    const extra = { requestId: call.requestId, cause: this.#safeCause(error) };
+    const extra = { requestId: call.requestId, cause: redactError(error, this.#apiKey) };
     if (timedOut) {
       return call.endpoint === 'create'
         ? new FayCreateOutcomeUnknownError(`no answer within ${this.#timeoutMs} ms`, extra)
@@ -460,7 +503,7 @@ export class FayClient {
           );
     }
     const code = networkErrorCode(error);
-    if (call.endpoint === 'create' && !(code !== undefined && NOT_SENT_CODES.has(code))) {
+    if (call.endpoint === 'create' && !wasNeverSent(error)) {
       return new FayCreateOutcomeUnknownError(`connection lost: ${code ?? 'network error'}`, extra);
     }
     return new FayConnectionError(
@@ -478,19 +521,8 @@ export class FayClient {
     );
   }
 
-  /** The transport's error reduced to name, message and code: a host's error may carry headers. */
-  #safeCause(error: unknown): Error {
-    const e = error as { name?: unknown; message?: unknown } | null;
-    const message = typeof e?.message === 'string' ? this.#redact(e.message) : String(error);
-    const cause = new Error(message);
-    if (typeof e?.name === 'string') cause.name = e.name;
-    const code = networkErrorCode(error);
-    if (code !== undefined) Object.assign(cause, { code });
-    return cause;
-  }
-
   #redact(text: string): string {
-    return this.#apiKey ? text.split(this.#apiKey).join('[redacted]') : text;
+    return redactText(text, this.#apiKey);
   }
 }
 
@@ -507,14 +539,4 @@ function parseEnvelope(body: string): Envelope | undefined {
 
 function excerptOf(body: string): string {
   return body.replace(/\s+/g, ' ').trim().slice(0, EXCERPT_LENGTH);
-}
-
-/** Structured output should be a JSON value; accept it also when Fay sends it as JSON text. */
-function parseIfJsonText(output: unknown): unknown {
-  if (typeof output !== 'string') return output;
-  try {
-    return JSON.parse(output) as unknown;
-  } catch {
-    return output;
-  }
 }

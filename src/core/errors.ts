@@ -39,15 +39,26 @@ export class FayNotFoundError extends FayError {
 
 /** VALIDATION_ERROR from the API (HTTP 400), or INVALID_INPUT for checks made before sending. */
 export class FayValidationError extends FayError {
+  /** The input at fault, as the core names it ('prompt', 'outputSchema', 'baseUrl', …). */
   readonly field?: string;
+  /**
+   * For INVALID_INPUT: what is wrong, without the field's name ("is empty: write the question
+   * to research."), so each face can name the field its own way. The message is field + problem.
+   */
+  readonly problem?: string;
 
   constructor(
     message: string,
-    extra: Extra & { code?: 'VALIDATION_ERROR' | 'INVALID_INPUT'; field?: string } = {},
+    extra: Extra & {
+      code?: 'VALIDATION_ERROR' | 'INVALID_INPUT';
+      field?: string;
+      problem?: string;
+    } = {},
   ) {
-    const { field, ...rest } = extra;
+    const { field, problem, ...rest } = extra;
     super(message, { ...rest, code: extra.code ?? 'INVALID_INPUT' });
     if (field !== undefined) this.field = field;
+    if (problem !== undefined) this.problem = problem;
   }
 }
 
@@ -118,10 +129,71 @@ export class FayTimeoutError extends FayError {
   }
 }
 
+/**
+ * What became of a running job when the caller cancelled its wait: with stopOnCancel, 'stopped'
+ * (Fay confirmed), 'already-finished', 'not-confirmed' (no confirmation within
+ * STOP_CONFIRM_TIMEOUT_MS) or 'failed'; without it, 'left-running'.
+ */
+export type FayJobStop =
+  'stopped' | 'already-finished' | 'not-confirmed' | 'failed' | 'left-running';
+
 export class FayAbortedError extends FayError {
-  constructor(message = 'The Fay call was cancelled by the caller.', extra: Extra = {}) {
-    super(message, { ...extra, code: 'ABORTED' });
+  /** Set when a wait on a created job was cancelled: what happened to the job. */
+  readonly jobStop?: FayJobStop;
+
+  constructor(
+    message = 'The Fay call was cancelled by the caller.',
+    extra: Extra & { jobStop?: FayJobStop } = {},
+  ) {
+    const { jobStop, ...rest } = extra;
+    super(message, { ...rest, code: 'ABORTED' });
+    if (jobStop !== undefined) this.jobStop = jobStop;
   }
+}
+
+/** A stop Fay did not confirm within the time the caller allowed: the job may still run. */
+export class FayStopNotConfirmedError extends FayError {
+  declare readonly requestId: string;
+  readonly waitedMs: number;
+
+  constructor(requestId: string, waitedMs: number, cause?: unknown) {
+    super(
+      `Fay did not confirm within ${describePause(waitedMs)} that research ${requestId} ` +
+        'stopped, so it may still be running. Check its status, and stop it again if it is ' +
+        'still PENDING or PROCESSING.',
+      { code: 'STOP_NOT_CONFIRMED', requestId, cause },
+    );
+    this.waitedMs = waitedMs;
+  }
+}
+
+/** A 3xx answer: API calls never follow one (the key and prompt would go where it points). */
+export class FayRedirectError extends FayError {
+  /** The Location header, as Fay (or a proxy) sent it; null when absent. */
+  readonly location: string | null;
+
+  constructor(message: string, extra: Extra & { location: string | null }) {
+    const { location, ...rest } = extra;
+    super(message, { ...rest, code: 'UNEXPECTED_REDIRECT' });
+    this.location = location;
+  }
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * A pause as a person reads it: "45 s", "12 min", "5 h", "10 days"; from an hour on, with the
+ * date it ends ("10 days (until 2026-12-13 09:40 UTC)"), so a far-off time is never hidden.
+ */
+export function describePause(ms: number, nowMs: number = Date.now()): string {
+  if (ms < 90_000) return `${Math.max(1, Math.ceil(ms / 1000))} s`;
+  if (ms < 90 * MINUTE_MS) return `${Math.round(ms / MINUTE_MS)} min`;
+  const until = new Date(nowMs + ms).toISOString().slice(0, 16).replace('T', ' ');
+  const amount =
+    ms < 48 * HOUR_MS ? `${Math.round(ms / HOUR_MS)} h` : `${Math.round(ms / DAY_MS)} days`;
+  return `${amount} (until ${until} UTC)`;
 }
 
 /** Fay's own text, ready to sit inside one of our sentences: without its final punctuation. */
@@ -167,8 +239,15 @@ export class FayWaitTimeoutError extends FayError {
   declare readonly requestId: string;
   /** The last job status seen before giving up (null when no status call succeeded). */
   readonly lastStatus: string | null;
+  /** True when the wait ran out while a status check was still unanswered (Fay not answering). */
+  readonly checkPending: boolean;
 
-  constructor(requestId: string, lastStatus: string | null, maxWaitMs: number) {
+  constructor(
+    requestId: string,
+    lastStatus: string | null,
+    maxWaitMs: number,
+    checkPending = false,
+  ) {
     super(
       `Fay research ${requestId} did not finish within ${maxWaitMs} ms ` +
         lastStatusNote(lastStatus) +
@@ -176,6 +255,7 @@ export class FayWaitTimeoutError extends FayError {
       { code: 'WAIT_TIMEOUT', requestId },
     );
     this.lastStatus = lastStatus;
+    this.checkPending = checkPending;
   }
 }
 

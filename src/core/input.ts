@@ -3,11 +3,17 @@
 // echo the API key.
 import { z } from 'zod';
 import { FayValidationError } from './errors.js';
-import type { FayClientOptions, ResearchInput, WaitOptions } from './types.js';
+import { MAX_TIMER_MS } from './sleep.js';
+import type { FayClientOptions, ResearchInput, StopOptions, WaitOptions } from './types.js';
 
 export const MAX_PROMPT_LENGTH = 100_000;
 export const DEFAULT_BASE_URL = 'https://api.fay.work';
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Shorter keys are refused: no real key is that short, and redacting one would mangle text. */
+export const MIN_API_KEY_LENGTH = 8;
+/** Deepest nesting of objects and arrays accepted in outputSchema. */
+export const MAX_OUTPUT_SCHEMA_DEPTH = 64;
+/** Most values (objects, arrays, strings, numbers…) accepted in outputSchema. */
+const MAX_OUTPUT_SCHEMA_VALUES = 100_000;
 
 // Keywords of which a JSON Schema has at least one; `{}` or `{ foo: 1 }` is almost surely a mistake.
 const SCHEMA_KEYWORDS = [
@@ -22,12 +28,20 @@ const SCHEMA_KEYWORDS = [
   'allOf',
 ];
 
+/** A refused input: the message is the field's name followed by the problem. */
+function invalid(field: string, problem: string): FayValidationError {
+  return new FayValidationError(`${field} ${problem}`, { field, problem });
+}
+
+// Every message below starts with the name of its field (the convention `invalid` relies on).
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.map(String).join('.') || what;
-  throw new FayValidationError(issue?.message ?? `${what} is invalid.`, { field });
+  const message = issue?.message ?? `${field} is invalid.`;
+  if (!message.startsWith(`${field} `)) throw new FayValidationError(message, { field });
+  throw invalid(field, message.slice(field.length + 1));
 }
 
 /** The prompt rule, also the MCP tools' declared `prompt` (so it is written as JSON Schema can say it). */
@@ -50,17 +64,60 @@ const jsonSchemaObject = z
     `outputSchema does not look like a JSON Schema: give it at least one of ${SCHEMA_KEYWORDS.join(', ')} ` +
       '(e.g. { "type": "object", "properties": { "answer": { "type": "string" } } }).',
   )
-  .refine((s) => {
+  .superRefine((s, ctx) => {
+    // One step: zod runs later checks even after a failed one, and serialising a hostile schema
+    // (one subtree shared by both branches of each level) would not end for hours.
+    const shape = nestingOf(s);
+    const problems = {
+      cycle: 'refers to itself (a cycle): it must be plain JSON. Use "$ref" for recursive shapes.',
+      'too-deep':
+        `is nested more than ${MAX_OUTPUT_SCHEMA_DEPTH} levels deep: flatten it ` +
+        '(or use "$ref" for recursive shapes).',
+      'too-large': `has more than ${MAX_OUTPUT_SCHEMA_VALUES} values: make it smaller.`,
+      'not-json': 'must be plain JSON (no functions or BigInts).',
+    };
+    if (shape !== 'ok')
+      ctx.addIssue({ code: 'custom', message: `outputSchema ${problems[shape]}` });
+  });
+
+/**
+ * The first reason `value` is not a small JSON tree: 'cycle', 'too-deep' (over
+ * MAX_OUTPUT_SCHEMA_DEPTH levels), 'too-large' (over MAX_OUTPUT_SCHEMA_VALUES values, counted
+ * as serialised, so one object shared by many parents counts each time). The walk never goes
+ * deeper than the limit nor longer than the count, so no hostile schema can overflow the stack
+ * or keep it busy; then 'not-json' for what JSON cannot hold (a BigInt, a bare function).
+ */
+function nestingOf(value: unknown): 'ok' | 'cycle' | 'too-deep' | 'too-large' | 'not-json' {
+  const path = new Set<object>();
+  let values = 0;
+  const walk = (node: unknown, depth: number): 'ok' | 'cycle' | 'too-deep' | 'too-large' => {
+    if (++values > MAX_OUTPUT_SCHEMA_VALUES) return 'too-large';
+    if (typeof node !== 'object' || node === null) return 'ok';
+    if (path.has(node)) return 'cycle';
+    if (depth > MAX_OUTPUT_SCHEMA_DEPTH) return 'too-deep';
+    path.add(node);
     try {
-      return typeof JSON.stringify(s) === 'string';
-    } catch {
-      return false;
+      for (const child of Object.values(node)) {
+        const shape = walk(child, depth + 1);
+        if (shape !== 'ok') return shape;
+      }
+      return 'ok';
+    } finally {
+      path.delete(node);
     }
-  }, 'outputSchema must be plain JSON (no cycles, functions or BigInts).');
+  };
+  const shape = walk(value, 1);
+  if (shape !== 'ok') return shape;
+  try {
+    return typeof JSON.stringify(value) === 'string' ? 'ok' : 'not-json';
+  } catch {
+    return 'not-json';
+  }
+}
 
 const researchInputSchema = z.object(
   { prompt: promptSchema, outputSchema: jsonSchemaObject.optional() },
-  { error: 'The research input must be an object like { prompt: "…" }.' },
+  { error: 'input must be an object like { prompt: "…" }.' },
 );
 
 export function validateResearchInput(input: unknown): ResearchInput {
@@ -107,7 +164,7 @@ const waitOptionsSchema = z
     signal: abortSignal.optional(),
     maxWaitMs: positiveMs('maxWaitMs').optional(),
     onStatus: fn('onStatus').optional(),
-    stopOnAbort: z.boolean({ error: 'stopOnAbort must be true or false.' }).optional(),
+    stopOnCancel: z.boolean({ error: 'stopOnCancel must be true or false.' }).optional(),
     justCreated: z.boolean({ error: 'justCreated must be true or false.' }).optional(),
     onCreated: fn('onCreated').optional(),
   })
@@ -118,30 +175,58 @@ export function validateWaitOptions<T extends WaitOptions>(opts: T | undefined):
   return opts ?? ({} as T);
 }
 
-/** Parses a base URL: http(s), no credentials, query or fragment; returned without a trailing '/'. */
-export function validateBaseUrl(value: unknown): string {
+const stopOptionsSchema = z
+  .object({
+    signal: abortSignal.optional(),
+    confirmWithinMs: positiveMs('confirmWithinMs').optional(),
+  })
+  .optional();
+
+export function validateStopOptions(opts: StopOptions | undefined): StopOptions {
+  return parseOrThrow(stopOptionsSchema, opts, 'options') ?? {};
+}
+
+/** Hosts whose http:// traffic never leaves the machine. */
+function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    hostname === '[::1]' ||
+    /^127(\.\d{1,3}){3}$/.test(hostname)
+  );
+}
+
+/**
+ * Parses a base URL: https (http only on loopback, or with `allowInsecureHttp`), no credentials,
+ * query or fragment; returned without a trailing '/'.
+ */
+export function validateBaseUrl(value: unknown, allowInsecureHttp = false): string {
   const fix =
-    'Use the address of the Fay API, like https://api.fay.work (http/https, no user:password@, ' +
+    'Use the address of the Fay API, like https://api.fay.work (https, no user:password@, ' +
     'no ?query or #fragment).';
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new FayValidationError(`baseUrl is missing. ${fix}`, { field: 'baseUrl' });
+    throw invalid('baseUrl', `is missing. ${fix}`);
   }
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    throw new FayValidationError(`baseUrl is not a valid URL. ${fix}`, { field: 'baseUrl' });
+    throw invalid('baseUrl', `is not a valid URL. ${fix}`);
   }
   const problem =
     url.protocol !== 'http:' && url.protocol !== 'https:'
       ? `uses ${url.protocol} instead of http or https`
       : url.username || url.password
         ? 'contains credentials (put the key in apiKey instead)'
-        : url.search || url.hash
-          ? 'contains a ?query or #fragment'
-          : null;
+        : /[?#]/.test(value)
+          ? 'contains a ?query or #fragment (even an empty one)'
+          : url.protocol === 'http:' && !allowInsecureHttp && !isLoopback(url.hostname)
+            ? `uses http:// on ${url.hostname}, which is not this machine, so every request ` +
+              'would send the API key unencrypted. Use https://, or set allowInsecureHttp if ' +
+              'it is a trusted proxy on your own network'
+            : null;
   if (problem) {
-    throw new FayValidationError(`baseUrl ${problem}. ${fix}`, { field: 'baseUrl' });
+    throw invalid('baseUrl', `${problem}. ${fix}`);
   }
   return url.href.replace(/\/+$/, '');
 }
@@ -156,7 +241,13 @@ const clientOptionsSchema = z.object(
         (k) => /^[\x21-\x7e]+$/.test(k),
         'apiKey contains spaces, line breaks or non-ASCII characters: copy the key again without them.',
       )
+      .refine(
+        (k) => k.length === 0 || k.length >= MIN_API_KEY_LENGTH,
+        `apiKey is too short to be a Fay API key (fewer than ${MIN_API_KEY_LENGTH} characters): ` +
+          'paste the whole key from your dashboard.',
+      )
       .optional(),
+    allowInsecureHttp: z.boolean({ error: 'allowInsecureHttp must be true or false.' }).optional(),
     baseUrl: z.unknown().optional(),
     timeoutMs: positiveMs('timeoutMs').optional(),
     maxRetries: z
@@ -178,7 +269,7 @@ const clientOptionsSchema = z.object(
       .refine((u) => /^[\x20-\x7e]*$/.test(u), 'userAgent must be printable ASCII on one line.')
       .optional(),
   },
-  { error: 'FayClient options must be an object like { apiKey: "…" }.' },
+  { error: 'options must be an object like { apiKey: "…" }: the FayClient options.' },
 );
 
 export interface ResolvedClientOptions {
@@ -194,15 +285,15 @@ export interface ResolvedClientOptions {
 export function validateClientOptions(options: FayClientOptions): ResolvedClientOptions {
   const o = parseOrThrow(clientOptionsSchema, options, 'options');
   if (o.apiKey === undefined && o.transport === undefined) {
-    throw new FayValidationError(
-      'apiKey is missing: pass the Fay API key from your dashboard (or a transport that ' +
+    throw invalid(
+      'apiKey',
+      'is missing: pass the Fay API key from your dashboard (or a transport that ' +
         'authenticates requests itself).',
-      { field: 'apiKey' },
     );
   }
   return {
     apiKey: o.apiKey,
-    baseUrl: validateBaseUrl(o.baseUrl ?? DEFAULT_BASE_URL),
+    baseUrl: validateBaseUrl(o.baseUrl ?? DEFAULT_BASE_URL, o.allowInsecureHttp),
     timeoutMs: o.timeoutMs ?? 30_000,
     maxRetries: o.maxRetries ?? 4,
     maxRetryAfterMs: o.maxRetryAfterMs ?? 60_000,

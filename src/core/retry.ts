@@ -10,11 +10,15 @@ import {
 
 export type Endpoint = 'create' | 'status' | 'output' | 'stop';
 
-/** Network error codes that prove the request never reached the server. */
+/**
+ * Network error codes that prove the request never reached the server. ERR_BAD_PORT is set by
+ * fetchTransport when fetch refuses a port (e.g. 6000) before connecting.
+ */
 export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
+  'ERR_BAD_PORT',
 ]);
 
 /**
@@ -29,10 +33,21 @@ export function isRetryable(endpoint: Endpoint, error: FayError, retryAfterCapMs
     return error.retryAfterMs === undefined || error.retryAfterMs <= retryAfterCapMs;
   }
   if (endpoint === 'create') {
-    return error instanceof FayConnectionError && wasNeverSent(error);
+    return error instanceof FayConnectionError && wasNeverSent(error) && isTransient(error);
+  }
+  return isTransient(error);
+}
+
+/** Network failures that the same request would meet again: never worth another attempt. */
+const PERMANENT_CODES: ReadonlySet<string> = new Set(['ERR_BAD_PORT']);
+
+/** A failure that may pass by itself (network, timeout, 5xx, unreadable answer). */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof FayConnectionError) {
+    const code = networkErrorCode(error);
+    return code === undefined || !PERMANENT_CODES.has(code);
   }
   return (
-    error instanceof FayConnectionError ||
     error instanceof FayTimeoutError ||
     error instanceof FayServerError ||
     error instanceof FayInvalidResponseError
@@ -50,7 +65,8 @@ export function networkErrorCode(error: unknown, depth = 0): string | undefined 
   return undefined;
 }
 
-export function wasNeverSent(error: FayError): boolean {
+/** True when `error` (or its cause chain) proves the request never left the process. */
+export function wasNeverSent(error: unknown): boolean {
   const code = networkErrorCode(error);
   return code !== undefined && NOT_SENT_CODES.has(code);
 }

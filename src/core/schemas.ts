@@ -68,7 +68,7 @@ export const statusSchema = z
     metadata: d.metadata ?? null,
   }));
 
-export const outputSchema = z
+export const outputAnswerSchema = z
   .looseObject({ conversation_id: nullableString, status: jobStatus, output: z.unknown() })
   .refine((d) => d.output !== undefined, { message: 'output is missing', path: ['output'] })
   .transform((d): ConversationOutput => ({
@@ -119,6 +119,16 @@ export const webhookEventSchema = z.discriminatedUnion('type', [
     })),
   ),
 ]);
+
+/** Structured output should be a JSON value; accept it also when Fay sends it as JSON text. */
+export function parseStructuredOutput(output: unknown): unknown {
+  if (typeof output !== 'string') return output;
+  try {
+    return JSON.parse(output) as unknown;
+  } catch {
+    return output;
+  }
+}
 
 /** First problem of a failed parse, as "path: message", for error messages. */
 export function describeIssue(error: z.ZodError): string {

@@ -4,16 +4,41 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Transport } from './types.js';
 
-/** The default: global fetch (honours a host's global dispatcher, e.g. a proxy). */
+/**
+ * The default: global fetch (honours a host's global dispatcher, e.g. a proxy). Redirects are
+ * returned, not followed, for the core to refuse.
+ */
 export const fetchTransport: Transport = async (req) => {
-  const response = await fetch(req.url, {
-    method: req.method,
-    headers: req.headers,
-    body: req.body ?? null,
-    signal: req.signal,
-  });
+  let response: Response;
+  try {
+    response = await fetch(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body ?? null,
+      signal: req.signal,
+      redirect: 'manual',
+    });
+  } catch (error) {
+    throw refusedPort(error, req.url) ?? error;
+  }
   return { status: response.status, headers: response.headers, body: await response.text() };
 };
+
+/**
+ * fetch refuses some ports (6000, 6665…, as browsers do) before connecting, with a code-less
+ * "bad port": give it a code that says the request was never sent.
+ */
+function refusedPort(error: unknown, url: string): Error | undefined {
+  const cause = (error as { cause?: { message?: unknown } } | null)?.cause;
+  if (cause?.message !== 'bad port') return undefined;
+  return Object.assign(
+    new Error(
+      `fetch refuses to connect to port ${new URL(url).port} (a port browsers block), so ` +
+        'nothing was sent: serve the Fay API on another port, or use httpTransport',
+    ),
+    { code: 'ERR_BAD_PORT' },
+  );
+}
 
 // Keep-alive sockets are reused across calls; idle ones are unref'd and never hold the process.
 const agents = {

@@ -31,8 +31,13 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 export interface FayClientOptions {
   /** Required unless `transport` is given (a host transport may authenticate itself). */
   apiKey?: string;
-  /** Default 'https://api.fay.work'. */
+  /** Default 'https://api.fay.work'. http:// only on loopback, unless allowInsecureHttp. */
   baseUrl?: string;
+  /**
+   * Default false. True accepts an http:// baseUrl on another host (a trusted proxy on your own
+   * network): every request then carries the key unencrypted.
+   */
+  allowInsecureHttp?: boolean;
   /** Per attempt, default 30_000. */
   timeoutMs?: number;
   /** Default 4. */
@@ -57,6 +62,11 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+export interface StopOptions extends CallOptions {
+  /** Give up after this long with FayStopNotConfirmedError instead of retrying for minutes. */
+  confirmWithinMs?: number;
+}
+
 export interface ResearchInput {
   prompt: string;
   /** A JSON Schema object: Fay answers with a JSON value shaped by it. */
@@ -67,8 +77,12 @@ export interface WaitOptions {
   signal?: AbortSignal;
   maxWaitMs?: number;
   onStatus?: (status: ConversationStatus) => void;
-  /** Default false: stop the remote job when the signal aborts or maxWaitMs runs out. */
-  stopOnAbort?: boolean;
+  /**
+   * Default false. True: when `signal` aborts during the wait, stop the job, waiting at most
+   * STOP_CONFIRM_TIMEOUT_MS for Fay's confirmation (FayAbortedError.jobStop says how it went).
+   * maxWaitMs running out never stops the job: its answer can still be fetched.
+   */
+  stopOnCancel?: boolean;
   /**
    * Default false. True for a job created just now: it cannot be done yet, so the first status
    * check waits for the schedule's first delay instead of being made at once (as research() does).

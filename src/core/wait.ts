@@ -2,16 +2,17 @@
 // results or typed errors, and give up cleanly on abort or maxWaitMs.
 import { linkSignal } from './abort.js';
 import {
+  describePause,
   FayAbortedError,
-  FayConnectionError,
-  FayInvalidResponseError,
+  FayAlreadyFinishedError,
   FayRateLimitError,
   FayResearchFailedError,
   FayResearchStoppedError,
-  FayServerError,
-  FayTimeoutError,
+  FayStopNotConfirmedError,
   FayWaitTimeoutError,
+  type FayJobStop,
 } from './errors.js';
+import { isTransient } from './retry.js';
 import type { ConversationStatus, Sleep, WaitOptions } from './types.js';
 
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['COMPLETED', 'FAILED', 'STOPPED']);
@@ -25,22 +26,36 @@ export function isFinalStatus(status: string): boolean {
 const MAX_FAILED_POLLS_IN_A_ROW = 3;
 
 export interface WaitDeps {
-  getStatus(requestId: string, signal: AbortSignal): Promise<ConversationStatus>;
-  /** Best effort; used only with stopOnAbort. */
+  /** `deadline` (epoch ms): the request path does not sleep on a Retry-After past it. */
+  getStatus(requestId: string, signal: AbortSignal, deadline?: number): Promise<ConversationStatus>;
+  /** Used only with stopOnCancel; bounded by STOP_CONFIRM_TIMEOUT_MS. */
   stop(requestId: string): Promise<unknown>;
   sleep: Sleep;
   schedule(elapsedMs: number): number;
   now(): number;
+  /** The longest pause Fay may ask for (the client's maxRetryAfterMs). */
+  maxRetryAfterMs: number;
 }
 
-function isTransient(error: unknown): boolean {
-  return (
-    error instanceof FayServerError ||
-    error instanceof FayConnectionError ||
-    error instanceof FayTimeoutError ||
-    error instanceof FayInvalidResponseError
-  );
+/** What became of the job after a cancel, as FayAbortedError.jobStop states it. */
+async function stopAfterCancel(deps: WaitDeps, requestId: string): Promise<FayJobStop> {
+  try {
+    await deps.stop(requestId);
+    return 'stopped';
+  } catch (error) {
+    if (error instanceof FayAlreadyFinishedError) return 'already-finished';
+    return error instanceof FayStopNotConfirmedError ? 'not-confirmed' : 'failed';
+  }
 }
+
+const JOB_STOP_NOTE: Record<FayJobStop, string> = {
+  stopped: 'the job was stopped.',
+  'already-finished': 'the job had already finished.',
+  'not-confirmed':
+    'the job was asked to stop, but Fay did not confirm it in time: it may still run.',
+  failed: 'stopping the job failed, so it may still run.',
+  'left-running': 'the job keeps running on Fay (stopOnCancel stops it).',
+};
 
 /**
  * Resolves with the COMPLETED status. `pollFirst` is false right after a create (the job cannot
@@ -52,24 +67,37 @@ export async function waitUntilFinished(
   opts: WaitOptions,
   pollFirst: boolean,
 ): Promise<ConversationStatus> {
-  const { signal, maxWaitMs, onStatus, stopOnAbort = false } = opts;
+  const { signal, maxWaitMs, onStatus, stopOnCancel = false } = opts;
   const link = linkSignal(signal, maxWaitMs);
   const started = deps.now();
+  const deadline = maxWaitMs === undefined ? undefined : started + maxWaitMs;
   const nextPollDelay = () => deps.schedule(deps.now() - started);
   let last: ConversationStatus | undefined;
   let failedInARow = 0;
+  let checking = false;
   let delay = pollFirst ? 0 : nextPollDelay();
   try {
     for (;;) {
       if (delay > 0) await deps.sleep(delay, link.signal);
       try {
-        last = await deps.getStatus(requestId, link.signal);
+        checking = true;
+        last = await deps.getStatus(requestId, link.signal, deadline);
+        checking = false;
         failedInARow = 0;
       } catch (error) {
+        // Left set when the wait runs out on this check: Fay did not answer it.
         if (link.signal.aborted) throw error;
-        // Fay asked us to slow down: pause the wait instead of failing it.
+        checking = false;
+        // Fay asked us to slow down: pause the wait instead of failing it, unless the pause
+        // outlasts what this wait may spend.
         if (error instanceof FayRateLimitError) {
-          delay = error.retryAfterMs ?? nextPollDelay();
+          const pause = error.retryAfterMs;
+          const leftMs = deadline === undefined ? Infinity : deadline - deps.now();
+          if (pause !== undefined && pause > deps.maxRetryAfterMs) throw error;
+          if (pause !== undefined && pause > leftMs) {
+            throw pauseOutlastsWait(error, requestId, pause, leftMs);
+          }
+          delay = pause ?? nextPollDelay();
           continue;
         }
         // A long research should survive a short outage: try again at the next poll.
@@ -87,19 +115,35 @@ export async function waitUntilFinished(
     }
   } catch (error) {
     if (!link.signal.aborted) throw error;
-    const timedOut = link.timedOut();
-    if (stopOnAbort) await deps.stop(requestId).catch(() => undefined);
-    if (timedOut) {
-      throw new FayWaitTimeoutError(requestId, last?.status ?? null, maxWaitMs as number);
+    // maxWaitMs running out never stops the job: its answer can still be fetched later.
+    if (link.timedOut()) {
+      throw new FayWaitTimeoutError(requestId, last?.status ?? null, maxWaitMs as number, checking);
     }
+    const jobStop = stopOnCancel ? await stopAfterCancel(deps, requestId) : 'left-running';
     throw new FayAbortedError(
-      `Waiting for Fay research ${requestId} was cancelled by the caller; ` +
-        (stopOnAbort
-          ? 'the job was asked to stop.'
-          : 'the job keeps running on Fay (use stopOnAbort to stop it).'),
-      { requestId, cause: signal?.reason },
+      `Waiting for Fay research ${requestId} was cancelled by the caller; ${JOB_STOP_NOTE[jobStop]}`,
+      { requestId, cause: signal?.reason, jobStop },
     );
   } finally {
     link.dispose();
   }
+}
+
+function pauseOutlastsWait(
+  error: FayRateLimitError,
+  requestId: string,
+  pauseMs: number,
+  leftMs: number,
+): FayRateLimitError {
+  return new FayRateLimitError(
+    `Fay's rate limit is reached and it asks to wait ${describePause(pauseMs)}, longer than the ` +
+      `${describePause(Math.max(0, leftMs))} left of this wait for research ${requestId}. The ` +
+      'research keeps running on Fay: check it again after the pause.',
+    {
+      code: error.code,
+      httpStatus: error.httpStatus,
+      requestId,
+      retryAfterMs: pauseMs,
+    },
+  );
 }

@@ -50,10 +50,12 @@ export function verifyWebhook(args: VerifyWebhookArgs): FayWebhookEvent {
   }
   const given = typeof signature === 'string' ? signature.trim() : '';
   const hex = given.toLowerCase().startsWith(PREFIX) ? given.slice(PREFIX.length) : '';
-  if (!/^[0-9a-f]+$/i.test(hex)) {
+  // Exactly one SHA-256 digest: Buffer.from(hex, 'hex') would silently drop an odd last digit.
+  // Hex digits are case-insensitive, so uppercase is accepted.
+  if (!/^[0-9a-f]{64}$/i.test(hex)) {
     throw new FayWebhookError(
-      'The X-Fay-Signature header is missing or not of the form sha256=<hex>: the request did ' +
-        'not come from Fay, or a proxy removed the header.',
+      'The X-Fay-Signature header is missing or not of the form sha256=<64 hex digits>: the ' +
+        'request did not come from Fay, or a proxy removed or altered the header.',
       'WEBHOOK_INVALID_SIGNATURE',
     );
   }

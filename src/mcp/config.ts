@@ -2,17 +2,28 @@
 // Invalid values are refused at start; a missing API key is not: the server must still start
 // and list its tools, and each call then explains how to set the key.
 import * as z from 'zod';
-import { FayValidationError } from '../core/errors.js';
-import { DEFAULT_BASE_URL, validateBaseUrl, validateClientOptions } from '../core/input.js';
+import {
+  DEFAULT_BASE_URL,
+  FayValidationError,
+  validateBaseUrl,
+  validateClientOptions,
+} from '../core/index.js';
 
 export interface McpConfig {
   apiKey: string | undefined;
   baseUrl: string;
+  /**
+   * True when the key is the caller's own (the HTTP server without FAY_API_KEY takes each client's
+   * key from its Authorization header): advice about a rejected key then points there.
+   */
+  keyFromClient?: boolean;
+  /** FAY_ALLOW_INSECURE_HTTP=1: an http:// FAY_BASE_URL off this machine (a trusted proxy). */
+  allowInsecureHttp: boolean;
   /** How long fay_research blocks before handing the request_id back. */
   callWindowMs: number;
   /** Shared status-call budget per sliding hour (undefined: the core's default). */
   statusCallsPerHour: number | undefined;
-  /** Interval of progress notifications while waiting (the issue requires at most 10 s). */
+  /** Interval of progress notifications while waiting (at most 10 s apart, so clients see the call is alive). */
   heartbeatMs: number;
 }
 
@@ -40,6 +51,15 @@ const envSchema = z.object({
   ),
   // Checked by the core's own rule below (http/https, no credentials, query or fragment).
   FAY_BASE_URL: z.preprocess(blankToUndefined, z.string().optional()),
+  FAY_ALLOW_INSECURE_HTTP: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['1', '0', 'true', 'false'], {
+        error:
+          'FAY_ALLOW_INSECURE_HTTP must be 1 (allow an http:// FAY_BASE_URL off this machine) or 0',
+      })
+      .optional(),
+  ),
   FAY_CALL_WINDOW_SECONDS: seconds('FAY_CALL_WINDOW_SECONDS', 3_600),
   FAY_STATUS_CALLS_PER_HOUR: z.preprocess(
     blankToUndefined,
@@ -62,10 +82,28 @@ function refusal(problems: string[]): string {
   );
 }
 
+/** Only the cleartext rule refuses this URL: it would pass with the opt-in. */
+function refusedForCleartext(baseUrl: string): boolean {
+  try {
+    validateBaseUrl(baseUrl, true);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The refusal for a client option the core rejected, named as its environment variable. */
-function clientOptionRefusal(error: FayValidationError): string {
-  const field = error.field ?? '';
-  return refusal([error.message.replace(/\.$/, '').replace(field, ENV_NAMES[field] ?? field)]);
+function clientOptionRefusal(error: FayValidationError, baseUrl: string): string {
+  if (error.field === 'baseUrl' && refusedForCleartext(baseUrl)) {
+    return refusal([
+      'FAY_BASE_URL uses http:// on a host that is not this machine, so every request would ' +
+        'send the API key unencrypted. Use https://, or set FAY_ALLOW_INSECURE_HTTP=1 if it is ' +
+        'a trusted proxy on your own network',
+    ]);
+  }
+  const variable = ENV_NAMES[error.field ?? ''];
+  if (variable === undefined || error.problem === undefined) return refusal([error.message]);
+  return refusal([`${variable} ${error.problem.replace(/\.$/, '')}`]);
 }
 
 /** Reads the configuration; on invalid values returns one message naming every bad variable. */
@@ -80,19 +118,22 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     return { ok: false, message: refusal(problems) };
   }
   const values = parsed.data;
+  const allowInsecureHttp = ['1', 'true'].includes(values.FAY_ALLOW_INSECURE_HTTP ?? '0');
   let baseUrl: string;
   try {
     // The core's own rules, so a bad key or URL is refused now rather than at the first call.
     const options = {
       apiKey: values.FAY_API_KEY,
       baseUrl: values.FAY_BASE_URL ?? DEFAULT_BASE_URL,
+      allowInsecureHttp,
     };
     baseUrl = options.apiKey
       ? validateClientOptions(options).baseUrl
-      : validateBaseUrl(options.baseUrl);
+      : validateBaseUrl(options.baseUrl, allowInsecureHttp);
   } catch (error) {
-    if (error instanceof FayValidationError)
-      return { ok: false, message: clientOptionRefusal(error) };
+    if (error instanceof FayValidationError) {
+      return { ok: false, message: clientOptionRefusal(error, values.FAY_BASE_URL ?? '') };
+    }
     throw error;
   }
   return {
@@ -100,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     config: {
       apiKey: values.FAY_API_KEY,
       baseUrl,
+      allowInsecureHttp,
       callWindowMs: (values.FAY_CALL_WINDOW_SECONDS ?? DEFAULT_CALL_WINDOW_SECONDS) * 1000,
       statusCallsPerHour: values.FAY_STATUS_CALLS_PER_HOUR,
       heartbeatMs: HEARTBEAT_MS,

@@ -1,7 +1,6 @@
 // What every tool gets: the configuration, the one Fay client (one status budget for the whole
 // server), the log of researches started here (listed as resources) and the logger.
-import type { FayClient } from '../core/index.js';
-import { PACKAGE_VERSION } from '../core/version.js';
+import { FayClient, PACKAGE_VERSION } from '../core/index.js';
 import type { McpConfig } from './config.js';
 import { MissingApiKeyError } from './errors.js';
 import type { Logger } from './log.js';
@@ -40,23 +39,21 @@ export interface ToolContext {
 }
 
 /**
- * The client is built on first use: MCP clients spawn the server just to list its tools, and the
- * HTTP client stack is not needed for that (cold start). Its options were validated at start.
+ * The client is built on first use, so a server without a key still starts and lists its tools.
+ * Its options were validated at start (config.ts).
  */
 export function lazyClient(config: McpConfig): () => Promise<FayClient> {
-  let client: Promise<FayClient> | undefined;
-  return () => {
+  let client: FayClient | undefined;
+  return async () => {
     const { apiKey } = config;
-    if (!apiKey) return Promise.reject(new MissingApiKeyError());
-    client ??= import('../core/client.js').then(
-      ({ FayClient }) =>
-        new FayClient({
-          apiKey,
-          baseUrl: config.baseUrl,
-          statusCallsPerHour: config.statusCallsPerHour,
-          userAgent: `fay-mcp/${PACKAGE_VERSION}`,
-        }),
-    );
+    if (!apiKey) throw new MissingApiKeyError();
+    client ??= new FayClient({
+      apiKey,
+      baseUrl: config.baseUrl,
+      allowInsecureHttp: config.allowInsecureHttp,
+      statusCallsPerHour: config.statusCallsPerHour,
+      userAgent: `fay-mcp/${PACKAGE_VERSION}`,
+    });
     return client;
   };
 }

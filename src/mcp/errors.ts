@@ -7,10 +7,9 @@ import {
   FayError,
   FayRateLimitError,
   FayResearchFailedError,
-  FayTimeoutError,
+  FayStopNotConfirmedError,
   FayValidationError,
-  failureReason,
-} from '../core/errors.js';
+} from '../core/index.js';
 import type { Logger } from './log.js';
 
 /** Thrown by the tools when the server was started without FAY_API_KEY. */
@@ -24,52 +23,75 @@ export class MissingApiKeyError extends Error {
   }
 }
 
-/** An argument the assistant got wrong, named as the tool declares it. */
-export class InvalidArgumentError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidArgumentError';
+/** Fay did not answer within the call's deadline (see withDeadline). */
+export class FayNotAnsweringError extends Error {
+  readonly waitedMs: number;
+  /** The research concerned, when one was created or named. */
+  readonly requestId?: string;
+
+  constructor(waitedMs: number, requestId: string | undefined, cause: unknown) {
+    super(notAnsweringMessage(requestId, Math.round(waitedMs / 1000)), { cause });
+    this.name = 'FayNotAnsweringError';
+    this.waitedMs = waitedMs;
+    if (requestId !== undefined) this.requestId = requestId;
   }
 }
 
-/** A stop Fay did not confirm in time: the job may or may not have stopped. */
-export class StopNotConfirmedError extends FayTimeoutError {
-  constructor(requestId: string, waitedMs: number, cause: unknown) {
-    super(
-      `Fay did not confirm within ${Math.round(waitedMs / 1000)} s that research ${requestId} ` +
-        'stopped, so it may still be running. Check it with fay_get_research and, if it is still ' +
-        'PENDING or PROCESSING, call fay_stop_research again.',
-      { requestId, cause },
+/** What a tool says when Fay did not answer in time: with the request_id when there is one. */
+export function notAnsweringMessage(requestId: string | undefined, seconds: number): string {
+  if (requestId === undefined) {
+    return (
+      `Fay is not answering: no answer within ${seconds} s, so a research started by this call ` +
+      'may or may not have been created. Try again in a few minutes (check the Fay dashboard ' +
+      'first to avoid a second, billed research).'
     );
   }
+  return (
+    `Fay is not answering: no answer about research ${requestId} within ${seconds} s. It may ` +
+    `still be running: call fay_get_research with request_id "${requestId}" in a few minutes.`
+  );
 }
 
-// The core names its inputs in camelCase; here they are snake_case arguments and env variables.
-const ARGUMENT_NAMES: Array<[RegExp, string]> = [
-  [/\boutputSchema\b/g, 'output_schema'],
-  [/\brequestId\b/g, 'request_id'],
-  [/\bbaseUrl\b/g, 'FAY_BASE_URL'],
-];
-
-function withArgumentNames(message: string): string {
-  return ARGUMENT_NAMES.reduce((text, [pattern, name]) => text.replace(pattern, name), message);
-}
+// The core names its inputs in camelCase; the tools declare them as snake_case arguments.
+const ARGUMENT_NAMES: Record<string, string> = {
+  outputSchema: 'output_schema',
+  requestId: 'request_id',
+};
 
 function retryHint(error: FayRateLimitError): string {
+  const job = error.requestId
+    ? ` Research ${error.requestId} keeps running: get it with fay_get_research then.`
+    : '';
   if (error.retryAfterMs === undefined) {
-    return 'Retry in a few minutes: Fay limits calls per hour (the free plan allows 10 researches and 100 status checks an hour).';
+    return `Retry in a few minutes: Fay limits calls per hour (the free plan allows 10 researches and 100 status checks an hour).${job}`;
   }
-  const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
-  const at = new Date(Date.now() + seconds * 1000).toISOString().slice(11, 19);
-  return `Retry in ${seconds} s (after ${at} UTC).`;
+  // The full date and time: a pause of days must not read like one of minutes.
+  const at = new Date(Date.now() + error.retryAfterMs).toISOString().slice(0, 19).replace('T', ' ');
+  return `Retry after ${at} UTC.${job}`;
 }
 
-/** The sentence a user or assistant reads for `error`. */
-export function describeError(error: unknown): string {
-  if (error instanceof MissingApiKeyError || error instanceof InvalidArgumentError) {
+/** How a FAILED research is told: Fay's reason (its final period dropped) and what to do. */
+export function failedOnFay(errorMessage: string | null): string {
+  const reason = (errorMessage ?? 'Fay gave no reason').trim().replace(/[.!?\s]+$/, '');
+  return `failed on Fay's side: ${reason}. Rephrase the prompt or try again later.`;
+}
+
+/**
+ * The sentence a user or assistant reads for `error`. `keyFromClient`: the key came from the
+ * client's Authorization header (remote server), not from this server's FAY_API_KEY.
+ */
+export function describeError(error: unknown, keyFromClient = false): string {
+  if (error instanceof MissingApiKeyError || error instanceof FayNotAnsweringError) {
     return error.message;
   }
   if (error instanceof FayAuthenticationError && error.code === 'INVALID_API_KEY') {
+    if (keyFromClient) {
+      return (
+        'Fay rejected the API key your MCP client sent (it is wrong, revoked or expired). Create ' +
+        'a new key in the Fay dashboard and send it as "Authorization: Bearer <key>" in the ' +
+        'headers of the fay-mcp server in your MCP client configuration.'
+      );
+    }
     return (
       'Fay rejected the API key (it is wrong, revoked or expired). Create a new key in the Fay ' +
       'dashboard, put it in FAY_API_KEY in the "env" of the fay-mcp server in your MCP client ' +
@@ -85,16 +107,22 @@ export function describeError(error: unknown): string {
     return `${which} ${retryHint(error)}`;
   }
   if (error instanceof FayResearchFailedError) {
+    return `The research ${error.requestId} ${failedOnFay(error.errorMessage)}`;
+  }
+  if (error instanceof FayStopNotConfirmedError) {
     return (
-      `The research ${error.requestId ?? ''} failed on Fay's side: ` +
-      `${failureReason(error.errorMessage)}. Rephrase the prompt or try again later.`
+      `Fay did not confirm within ${Math.round(error.waitedMs / 1000)} s that research ` +
+      `${error.requestId} stopped, so it may still be running. Check it with fay_get_research ` +
+      'and, if it is still PENDING or PROCESSING, call fay_stop_research again.'
     );
   }
   if (error instanceof FayValidationError) {
-    return `Invalid input: ${withArgumentNames(error.message)}`;
+    const { field, problem } = error;
+    if (field === undefined || problem === undefined) return `Invalid input: ${error.message}`;
+    return `Invalid input: ${ARGUMENT_NAMES[field] ?? field} ${problem}`;
   }
   if (error instanceof FayError) {
-    return withArgumentNames(error.message);
+    return error.message;
   }
   return `Unexpected error in the Fay MCP server: ${error instanceof Error ? error.message : String(error)}`;
 }
@@ -104,14 +132,14 @@ function isUnexpected(error: unknown): boolean {
   return !(
     error instanceof FayError ||
     error instanceof MissingApiKeyError ||
-    error instanceof InvalidArgumentError
+    error instanceof FayNotAnsweringError
   );
 }
 
 /** The isError tool result for `error`; unexpected ones are logged with their stack. */
-export function errorResult(error: unknown, log?: Logger): CallToolResult {
+export function errorResult(error: unknown, log?: Logger, keyFromClient = false): CallToolResult {
   if (isUnexpected(error)) {
     log?.log('error', error instanceof Error ? (error.stack ?? error.message) : String(error));
   }
-  return { isError: true, content: [{ type: 'text', text: describeError(error) }] };
+  return { isError: true, content: [{ type: 'text', text: describeError(error, keyFromClient) }] };
 }

@@ -17,7 +17,7 @@ import {
 } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { PACKAGE_VERSION } from '../core/version.js';
+import { PACKAGE_VERSION } from '../core/index.js';
 import type { McpConfig } from './config.js';
 import { lazyClient } from './context.js';
 import { isLoopback, MAX_BODY_BYTES, type HttpConfig } from './http-config.js';
@@ -118,7 +118,7 @@ export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<Ru
 
   async function serveMcp(req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
     const client = sharedClient ?? lazyClient({ ...config, apiKey: key });
-    const server = createServer({ ...config, apiKey: key }, client);
+    const server = createServer({ ...config, apiKey: key, keyFromClient: !sharedClient }, client);
     const transport = new RedactingHttpTransport(key, {
       sessionIdGenerator: undefined,
       maxRequestBodySize: MAX_BODY_BYTES,

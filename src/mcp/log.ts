@@ -19,8 +19,8 @@ export interface Logger {
 }
 
 export function createLogger(server: McpServer, redact: (text: string) => string): Logger {
-  // The SDK would forward every level as soon as logging is declared; the issue wants MCP log
-  // notifications only when the client enables them, so we own logging/setLevel.
+  // The SDK would forward every level as soon as logging is declared; MCP log notifications go
+  // out only once the client enables them, so we own logging/setLevel.
   let clientLevel: LoggingLevel | undefined;
   server.server.setRequestHandler(SetLevelRequestSchema, (request) => {
     clientLevel = request.params.level;

@@ -43,6 +43,23 @@ if (wantsHttp(argv)) {
 } else {
   const server = createServer(config);
   const transport = new RedactingStdioTransport(config.apiKey);
+  let shuttingDown = false;
+  let lastError: Error | undefined;
+  // Set before connect, which chains the SDK's own handlers after these.
+  transport.onerror = (error) => {
+    lastError = error;
+  };
+  // The transport closes by itself only when it can no longer read stdin, e.g. a line over the
+  // SDK's 10 MiB limit: it then stops reading and would leave a silent, dead session. Say why, and
+  // exit non-zero so the client sees the session end.
+  transport.onclose = () => {
+    if (shuttingDown) return;
+    process.stderr.write(
+      `fay-mcp: stopped reading from the MCP client (${lastError?.message ?? 'stdin closed'}); a ` +
+        'single message may be at most 10 MiB. Exiting.\n',
+    );
+    process.exit(1);
+  };
   await server.connect(transport);
   process.stderr.write(
     `fay-mcp: ready (Fay API ${config.baseUrl}, ${config.apiKey ? 'API key set' : 'no FAY_API_KEY: calls will explain how to set it'}).\n`,
@@ -50,6 +67,7 @@ if (wantsHttp(argv)) {
 
   // The client closes stdin to end the session: exit then, not when the last timer fires.
   const shutdown = () => {
+    shuttingDown = true;
     void server.close().finally(() => process.exit(0));
   };
   process.stdin.on('end', shutdown);

@@ -1,22 +1,39 @@
 // The API key must never leave the process. Every message is built without it, but as a last
-// guard the stdio transport scrubs it from anything it sends, and the logger from every line.
+// guard the stdio transport scrubs it from every string VALUE it sends (never from keys, method
+// names or structure, which would corrupt the protocol), and the logger from every line.
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-
-export const REDACTED = '[redacted]';
+import { redactText } from '../core/index.js';
 
 export function redactor(apiKey: string | undefined): (text: string) => string {
-  return apiKey ? (text) => text.split(apiKey).join(REDACTED) : (text) => text;
+  return (text) => redactText(text, apiKey);
 }
 
-/** `message` with the key scrubbed out (the same object when it does not contain it). */
+/** `value` with the key redacted from its strings; the same object when nothing held the key. */
+function redactValues<T>(value: T, apiKey: string): T {
+  if (typeof value === 'string') return redactText(value, apiKey) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  let changed = false;
+  const copy = (Array.isArray(value) ? [] : {}) as Record<string, unknown>;
+  for (const [name, item] of Object.entries(value)) {
+    const redacted = redactValues(item, apiKey);
+    changed ||= redacted !== item;
+    copy[name] = redacted;
+  }
+  return changed ? (copy as T) : value;
+}
+
+/**
+ * `message` with the key redacted from its payload's strings (the same object when none held it).
+ * The protocol's own names are kept whatever the key: `jsonrpc` and `method` are never touched.
+ */
 export function redactMessage(message: JSONRPCMessage, apiKey: string | undefined): JSONRPCMessage {
   if (!apiKey) return message;
-  // As it appears inside JSON text (escaped), which is what we search and replace.
-  const needle = JSON.stringify(apiKey).slice(1, -1);
-  const json = JSON.stringify(message);
-  if (!json.includes(needle)) return message;
-  return JSON.parse(json.split(needle).join(REDACTED)) as JSONRPCMessage;
+  const redacted = redactValues(message, apiKey);
+  if (redacted === message) return message;
+  const { jsonrpc } = message;
+  const method = 'method' in message ? { method: message.method } : {};
+  return { ...redacted, jsonrpc, ...method } as JSONRPCMessage;
 }
 
 export class RedactingStdioTransport extends StdioServerTransport {

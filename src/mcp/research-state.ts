@@ -2,8 +2,13 @@
 // declared once as the tools' outputSchema so structuredContent always validates.
 import * as z from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ConversationStatus, FayClient, JobStatus } from '../core/index.js';
-import { failureReason } from '../core/errors.js';
+import {
+  parseStructuredOutput,
+  type ConversationStatus,
+  type FayClient,
+  type JobStatus,
+} from '../core/index.js';
+import { failedOnFay } from './errors.js';
 
 // The answer (Markdown, or the JSON value as JSON text) is in the result's text only, never in
 // structuredContent: clients fold the two differently (LangChain's adapter has attached
@@ -72,14 +77,8 @@ export async function completedState(
   return { ...stateFromStatus(status), output: structuredValue(output, status.structuredOutput) };
 }
 
-// Structured output should be a JSON value; accept it also when Fay sends it as JSON text.
 function structuredValue(output: unknown, structured: boolean): unknown {
-  if (!structured || typeof output !== 'string') return output;
-  try {
-    return JSON.parse(output) as unknown;
-  } catch {
-    return output;
-  }
+  return structured ? parseStructuredOutput(output) : output;
 }
 
 /** Current state of a research: its status, plus the output once COMPLETED. */
@@ -96,7 +95,7 @@ export async function readResearch(
     case 'FAILED':
       return {
         ...state,
-        message: `The research failed: ${failureReason(status.errorMessage)}. Rephrase the prompt or start it again.`,
+        message: `The research ${failedOnFay(status.errorMessage)}`,
       };
     case 'STOPPED':
       return {

@@ -3,23 +3,20 @@
 // Fay by whichever replica receives it (see task-store.ts). Nothing runs in the background here.
 import type { ToolTaskHandler } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { FayValidationError } from '../core/errors.js';
+import { FayValidationError } from '../core/index.js';
 import { researchInputOf, type ResearchArgs, type researchInput } from './args.js';
 import type { ToolContext } from './context.js';
-import { describeError, InvalidArgumentError, MissingApiKeyError } from './errors.js';
+import { describeError, MissingApiKeyError } from './errors.js';
 import { createResearch } from './run-research.js';
 import { taskOf } from './task-store.js';
 
 // A task request that fails before its job exists has no task to carry the failure: it is a
 // JSON-RPC error, worded like the tool's own error result.
-function creationError(error: unknown): McpError {
-  const invalid =
-    error instanceof FayValidationError ||
-    error instanceof InvalidArgumentError ||
-    error instanceof MissingApiKeyError;
+function creationError(error: unknown, keyFromClient?: boolean): McpError {
+  const invalid = error instanceof FayValidationError || error instanceof MissingApiKeyError;
   return new McpError(
     invalid ? ErrorCode.InvalidParams : ErrorCode.InternalError,
-    describeError(error),
+    describeError(error, keyFromClient),
   );
 }
 
@@ -30,7 +27,7 @@ export function researchTaskHandler(ctx: ToolContext): ToolTaskHandler<typeof re
       try {
         return { task: taskOf(await createResearch(ctx, researchInputOf(args as ResearchArgs))) };
       } catch (error) {
-        throw creationError(error);
+        throw creationError(error, ctx.config.keyFromClient);
       }
     },
     getTask: async (_args, extra) => extra.taskStore.getTask(extra.taskId),

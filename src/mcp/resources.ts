@@ -2,10 +2,11 @@
 // as fay://research/{request_id} (its status, and its answer once COMPLETED, as JSON).
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { FayNotFoundError, FayValidationError } from '../core/errors.js';
+import { FayNotFoundError, FayValidationError } from '../core/index.js';
 import type { ToolContext } from './context.js';
 import { describeError } from './errors.js';
 import { readResearch } from './research-state.js';
+import { withDeadline } from './wait.js';
 
 const TITLE_LENGTH = 80;
 const RESOURCE_NOT_FOUND = -32002; // the spec's code for an unknown resource
@@ -48,7 +49,10 @@ export function registerResearchResource(server: McpServer, ctx: ToolContext): v
     async (uri, variables, extra) => {
       const requestId = String(variables.request_id ?? '');
       try {
-        const state = await readResearch(await ctx.client(), requestId, extra.signal);
+        const client = await ctx.client();
+        const state = await withDeadline(ctx.config.callWindowMs, extra.signal, ({ signal }) =>
+          readResearch(client, requestId, signal),
+        );
         return {
           contents: [
             { uri: uri.href, mimeType: 'application/json', text: JSON.stringify(state, null, 2) },
@@ -56,7 +60,7 @@ export function registerResearchResource(server: McpServer, ctx: ToolContext): v
         };
       } catch (error) {
         // A resource read has no isError result: answer a protocol error with the same sentence.
-        throw new McpError(errorCodeOf(error), describeError(error));
+        throw new McpError(errorCodeOf(error), describeError(error, ctx.config.keyFromClient));
       }
     },
   );

@@ -1,18 +1,27 @@
 // Create a research and follow it: shared by fay_start_research (create only) and both paths of
-// fay_research (a plain call within its call window, a task up to FAY_MAX_WAIT_SECONDS).
+// fay_research (a plain call within its call window, a task up to FAY_MAX_WAIT_SECONDS). Both
+// are bounded by a deadline here, so neither path can outlast its window whatever Fay does.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ConversationStatus, CreatedConversation } from '../core/index.js';
 import type { ResearchArgs } from './args.js';
 import type { ToolContext } from './context.js';
+import { notAnsweringMessage } from './errors.js';
 import { completedState, stateResult, stillRunningMessage } from './research-state.js';
-import { waitWithHeartbeat, type Progress } from './wait.js';
+import { CALL_MARGIN_MS, waitWithHeartbeat, withDeadline, type Progress } from './wait.js';
 
-/** Creates the job (never aborted midway: a lost answer could leave an unknown, billed job). */
+/**
+ * Creates the job, within the call window. Never cut short by a caller's cancel (a lost answer
+ * could leave an unknown, billed job), only by `deadline` or the window.
+ */
 export async function createResearch(
   ctx: ToolContext,
   input: ResearchArgs,
+  deadline?: AbortSignal,
 ): Promise<CreatedConversation> {
-  const created = await (await ctx.client()).createConversation(input);
+  const client = await ctx.client();
+  const created = await withDeadline(ctx.config.callWindowMs, deadline, ({ signal }) =>
+    client.createConversation(input, { signal }),
+  );
   ctx.researches.add({
     requestId: created.requestId,
     prompt: input.prompt,
@@ -34,7 +43,8 @@ export interface FollowOptions {
 
 /**
  * Creates a research and waits for it: the answer when it completes in time, otherwise a
- * (non-error) hand-back naming the request_id for fay_get_research. Throws on failure.
+ * (non-error) hand-back naming the request_id for fay_get_research. Throws on failure, and
+ * FayNotAnsweringError when Fay does not answer within maxWaitMs plus CALL_MARGIN_MS.
  */
 export async function createAndFollow(
   ctx: ToolContext,
@@ -43,29 +53,34 @@ export async function createAndFollow(
 ): Promise<CallToolResult> {
   const startedAt = Date.now();
   const client = await ctx.client();
-  const created = await createResearch(ctx, input);
-  options.onCreated?.(created);
-  const outcome = await waitWithHeartbeat(client, created.requestId, {
-    signal: options.signal,
-    maxWaitMs: options.maxWaitMs - (Date.now() - startedAt),
-    heartbeatMs: ctx.config.heartbeatMs,
-    startedAt,
-    initialStatus: created.status,
-    onProgress: options.onProgress,
-    onStatus: options.onStatus,
-  });
-  if (outcome.done) {
-    return stateResult(await completedState(client, outcome.status, options.signal));
-  }
-  const seconds = Math.round((Date.now() - startedAt) / 1000);
-  ctx.log.log(
-    'info',
-    `Research ${created.requestId} still running after ${seconds} s; handed back.`,
-  );
-  return stateResult({
-    request_id: created.requestId,
-    status: outcome.lastStatus,
-    created_at: created.createdAt,
-    message: stillRunningMessage(created.requestId, outcome.lastStatus),
+  const bound = options.maxWaitMs + CALL_MARGIN_MS;
+  return withDeadline(bound, options.signal, async ({ signal, deadline }) => {
+    const created = await createResearch(ctx, input, deadline);
+    options.onCreated?.(created);
+    const outcome = await waitWithHeartbeat(client, created.requestId, {
+      signal,
+      maxWaitMs: options.maxWaitMs - (Date.now() - startedAt),
+      heartbeatMs: ctx.config.heartbeatMs,
+      startedAt,
+      initialStatus: created.status,
+      onProgress: options.onProgress,
+      onStatus: options.onStatus,
+    });
+    if (outcome.done) {
+      return stateResult(await completedState(client, outcome.status, signal));
+    }
+    const seconds = Math.round((Date.now() - startedAt) / 1000);
+    ctx.log.log(
+      'info',
+      `Research ${created.requestId} still running after ${seconds} s; handed back.`,
+    );
+    return stateResult({
+      request_id: created.requestId,
+      status: outcome.lastStatus,
+      created_at: created.createdAt,
+      message: outcome.answered
+        ? stillRunningMessage(created.requestId, outcome.lastStatus)
+        : notAnsweringMessage(created.requestId, seconds),
+    });
   });
 }

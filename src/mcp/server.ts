@@ -2,7 +2,7 @@
 // client, the tools from the registry and the research resource. Over stdio one server lives for
 // the connection; over HTTP one is built per request (stateless), given the request's client.
 import type { FayClient } from '../core/index.js';
-import { PACKAGE_VERSION } from '../core/version.js';
+import { PACKAGE_VERSION } from '../core/index.js';
 import type { McpConfig } from './config.js';
 import { lazyClient, ResearchLog, type ToolContext } from './context.js';
 import { createLogger } from './log.js';
@@ -26,7 +26,11 @@ export function createServer(
 ): FayMcpServer {
   const redact = redactor(config.apiKey);
   // The store needs the logger, which needs the server: it reaches the logger when it logs.
-  const taskStore = new FayTaskStore(client, { log: (level, text) => ctx.log.log(level, text) });
+  const taskStore = new FayTaskStore(
+    client,
+    { log: (level, text) => ctx.log.log(level, text) },
+    config.keyFromClient,
+  );
   const server = new FayMcpServer(
     { name: 'fay-mcp', title: 'Fay research', version: PACKAGE_VERSION },
     {

@@ -17,9 +17,16 @@ import {
   type Result,
   type Task,
 } from '@modelcontextprotocol/sdk/types.js';
-import { FayNotFoundError, FayResearchFailedError, FayValidationError } from '../core/errors.js';
-import type { ConversationStatus, FayClient, JobStatus } from '../core/index.js';
-import { describeError, errorResult, StopNotConfirmedError } from './errors.js';
+import {
+  FayNotFoundError,
+  FayResearchFailedError,
+  FayStopNotConfirmedError,
+  FayValidationError,
+  type ConversationStatus,
+  type FayClient,
+  type JobStatus,
+} from '../core/index.js';
+import { describeError, errorResult } from './errors.js';
 import type { Logger } from './log.js';
 import { readResearch, stateResult } from './research-state.js';
 import { stopResearch } from './stop.js';
@@ -61,6 +68,7 @@ function taskOfStatus(status: ConversationStatus): Task {
 export class FayTaskStore implements TaskStore {
   readonly #client: () => Promise<FayClient>;
   readonly #log: Logger;
+  readonly #keyFromClient: boolean;
   /**
    * Tasks cancelled through this server instance, as the cancel left them. Only the cancel's own
    * answer (and, over stdio, later reads on the same connection) see them; it keeps the outcome
@@ -70,9 +78,10 @@ export class FayTaskStore implements TaskStore {
   /** The last task read from Fay (tasks/cancel reads it first), for the cancelled task's dates. */
   #lastRead: Task | undefined;
 
-  constructor(client: () => Promise<FayClient>, log: Logger) {
+  constructor(client: () => Promise<FayClient>, log: Logger, keyFromClient = false) {
     this.#client = client;
     this.#log = log;
+    this.#keyFromClient = keyFromClient;
   }
 
   /** Tasks are created with their Fay job by the tool (research-task.ts), never here. */
@@ -89,7 +98,7 @@ export class FayTaskStore implements TaskStore {
     } catch (error) {
       // Not a request_id, or not one this key may read: the same answer, no task.
       if (error instanceof FayNotFoundError || error instanceof FayValidationError) return null;
-      throw new McpError(ErrorCode.InternalError, describeError(error));
+      throw new McpError(ErrorCode.InternalError, describeError(error, this.#keyFromClient));
     }
   }
 
@@ -105,7 +114,7 @@ export class FayTaskStore implements TaskStore {
       if (error instanceof FayNotFoundError || error instanceof FayValidationError) {
         throw new McpError(ErrorCode.InvalidParams, `Task not found: ${taskId}`);
       }
-      return errorResult(error, this.#log);
+      return errorResult(error, this.#log, this.#keyFromClient);
     }
   }
 
@@ -125,9 +134,9 @@ export class FayTaskStore implements TaskStore {
       message = `Cancelled; Fay research ${taskId} is ${state.status}.`;
     } catch (error) {
       message =
-        error instanceof StopNotConfirmedError
-          ? `Cancelled, but ${error.message}`
-          : `Cancelled, but stopping Fay research ${taskId} failed: ${describeError(error)} Stop it with fay_stop_research.`;
+        error instanceof FayStopNotConfirmedError
+          ? `Cancelled, but ${describeError(error, this.#keyFromClient)}`
+          : `Cancelled, but stopping Fay research ${taskId} failed: ${describeError(error, this.#keyFromClient)} Stop it with fay_stop_research.`;
       this.#log.log('warning', message);
     }
     const now = new Date().toISOString();

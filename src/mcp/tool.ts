@@ -37,7 +37,7 @@ export function guarded<Args>(ctx: ToolContext, handler: ToolHandler<Args>): Too
     try {
       return await handler(args, extra);
     } catch (error) {
-      return errorResult(error, ctx.log);
+      return errorResult(error, ctx.log, ctx.config.keyFromClient);
     }
   };
 }

@@ -1,8 +1,14 @@
 // Waiting for a Fay job while keeping the client informed. The core polls on its budget-aware
 // schedule (every 3 s at first, up to 30 s apart); a separate heartbeat reports the last known
 // status and the elapsed time every few seconds, so progress keeps flowing between polls.
-import type { ConversationStatus, FayClient, JobStatus } from '../core/index.js';
-import { FayWaitTimeoutError } from '../core/errors.js';
+import {
+  FayAbortedError,
+  FayWaitTimeoutError,
+  type ConversationStatus,
+  type FayClient,
+  type JobStatus,
+} from '../core/index.js';
+import { FayNotAnsweringError } from './errors.js';
 import type { ToolExtra } from './tool.js';
 
 export interface Progress {
@@ -24,7 +30,35 @@ export interface HeartbeatWaitOptions {
 }
 
 export type WaitOutcome =
-  { done: true; status: ConversationStatus } | { done: false; lastStatus: JobStatus };
+  | { done: true; status: ConversationStatus }
+  /** `answered`: false when the wait ended on a status check Fay never answered. */
+  | { done: false; lastStatus: JobStatus; answered: boolean };
+
+/** Time a call may take past its window to hand back what it has (the answer, or the id). */
+export const CALL_MARGIN_MS = 5_000;
+
+/**
+ * Runs `work` with a signal that aborts when the caller cancels or `deadlineMs` has passed, so a
+ * tool call answers in time whatever Fay does: the core's per-attempt timeout times its retries
+ * could otherwise hold it for minutes. `deadline` aborts only on time (for a create, which a
+ * caller's cancel must not cut short). A call cut short by the deadline throws
+ * FayNotAnsweringError, with the request_id when the failure names one.
+ */
+export async function withDeadline<T>(
+  deadlineMs: number,
+  signal: AbortSignal | undefined,
+  work: (signals: { signal: AbortSignal; deadline: AbortSignal }) => Promise<T>,
+): Promise<T> {
+  const deadline = AbortSignal.timeout(deadlineMs);
+  const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  try {
+    return await work({ signal: combined, deadline });
+  } catch (error) {
+    if (!deadline.aborted || signal?.aborted) throw error;
+    const requestId = error instanceof FayAbortedError ? error.requestId : undefined;
+    throw new FayNotAnsweringError(deadlineMs, requestId, error);
+  }
+}
 
 /**
  * Waits for a job just created. Resolves with the COMPLETED status, or `done: false` when
@@ -57,7 +91,9 @@ export async function waitWithHeartbeat(
     });
     return { done: true, status };
   } catch (error) {
-    if (error instanceof FayWaitTimeoutError) return { done: false, lastStatus: last };
+    if (error instanceof FayWaitTimeoutError) {
+      return { done: false, lastStatus: last, answered: !error.checkPending };
+    }
     throw error;
   } finally {
     clearInterval(heartbeat);

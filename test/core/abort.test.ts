@@ -1,9 +1,14 @@
-// Point 5: the caller's signal aborts at once — before sending, mid-request, during retry
+// The caller's signal aborts at once — before sending, mid-request, during retry
 // sleeps, poll sleeps and budget waits — leaving no listeners or timers; stopping the remote job
 // is an option.
 import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { defaultSleep, FayAbortedError, FayWaitTimeoutError } from '../../src/core/index.ts';
+import {
+  defaultSleep,
+  FayAbortedError,
+  FayStopNotConfirmedError,
+  FayWaitTimeoutError,
+} from '../../src/core/index.ts';
 import type { Sleep } from '../../src/core/index.ts';
 import { client, rejection, server, UNKNOWN_ID } from './helpers.ts';
 
@@ -80,14 +85,14 @@ describe('abort', () => {
       ),
     );
     expect(error).toBeInstanceOf(FayAbortedError);
-    expect(error).toMatchObject({ requestId });
+    expect(error).toMatchObject({ requestId, jobStop: 'left-running' });
     expect(error.message).toMatch(/keeps running/);
     expect(s.count('stop')).toBe(0);
     expect(s.jobState(requestId)).not.toBe('STOPPED');
     expectClean(controller.signal, timers);
   });
 
-  it('stops the remote job on abort when stopOnAbort is set', async () => {
+  it('stops the remote job on cancel when stopOnCancel is set, and says it did', async () => {
     const s = await server();
     const controller = new AbortController();
     let requestId = '';
@@ -96,7 +101,7 @@ describe('abort', () => {
         { prompt: 'never [fay:never]' },
         {
           signal: controller.signal,
-          stopOnAbort: true,
+          stopOnCancel: true,
           onStatus: (st) => {
             requestId = st.requestId;
             controller.abort();
@@ -105,9 +110,57 @@ describe('abort', () => {
       ),
     );
     expect(error).toBeInstanceOf(FayAbortedError);
-    expect(error.message).toMatch(/asked to stop/);
+    expect(error).toMatchObject({ jobStop: 'stopped' });
+    expect(error.message).toMatch(/the job was stopped\.$/);
     expect(s.count('stop')).toBe(1);
     expect(s.jobState(requestId)).toBe('STOPPED');
+  });
+
+  it('with stopOnCancel, a stop Fay never confirms is given up after STOP_CONFIRM_TIMEOUT_MS and said so', async () => {
+    const s = await server();
+    s.injectFault({ endpoint: 'stop', kind: 'slow', delayMs: 600_000, times: Infinity });
+    const controller = new AbortController();
+    const error = await rejection(
+      client(s).research(
+        { prompt: 'never [fay:never]' },
+        { signal: controller.signal, stopOnCancel: true, onStatus: () => controller.abort() },
+      ),
+    );
+    expect(error).toBeInstanceOf(FayAbortedError);
+    expect(error).toMatchObject({ jobStop: 'not-confirmed' });
+    expect(error.message).toMatch(/Fay did not confirm it in time: it may still run\.$/);
+    expect(s.count('stop')).toBe(1);
+  });
+
+  it('with stopOnCancel, a job that finished meanwhile is reported as already finished', async () => {
+    const s = await server();
+    const controller = new AbortController();
+    // The first poll sleep outlasts the 10 ms job, then the caller cancels.
+    const sleep: Sleep = async (_ms, signal) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      controller.abort();
+      signal?.throwIfAborted();
+    };
+    const error = await rejection(
+      client(s, { sleep }).research(
+        { prompt: 'quick [fay:duration=10]' },
+        { signal: controller.signal, stopOnCancel: true },
+      ),
+    );
+    expect(error).toMatchObject({ jobStop: 'already-finished' });
+    expect(error.message).toMatch(/the job had already finished\.$/);
+    expect(s.count('stop')).toBe(1);
+  });
+
+  it('stopConversation with confirmWithinMs gives up with FayStopNotConfirmedError', async () => {
+    const s = await server({ jobDurationMs: 60_000 });
+    const c = client(s);
+    const { requestId } = await c.createConversation({ prompt: 'x' });
+    s.injectFault({ endpoint: 'stop', kind: 'slow', delayMs: 600_000, times: Infinity });
+    const error = await rejection(c.stopConversation(requestId, { confirmWithinMs: 200 }));
+    expect(error).toBeInstanceOf(FayStopNotConfirmedError);
+    expect(error).toMatchObject({ code: 'STOP_NOT_CONFIRMED', requestId, waitedMs: 200 });
+    expect(s.count('stop')).toBe(1);
   });
 
   it('aborts while waiting for a status-budget slot', async () => {
@@ -160,16 +213,17 @@ describe('maxWaitMs', () => {
     expect(s.count('status')).toBe(0);
   });
 
-  it('stops the job when it runs out and stopOnAbort is set', async () => {
+  it('never stops the job when it runs out, even with stopOnCancel', async () => {
     const s = await server();
     let requestId = '';
     const error = await rejection(
       client(s).research(
         { prompt: 'never [fay:never]' },
-        { maxWaitMs: 300, stopOnAbort: true, onCreated: (c) => (requestId = c.requestId) },
+        { maxWaitMs: 300, stopOnCancel: true, onCreated: (c) => (requestId = c.requestId) },
       ),
     );
     expect(error).toBeInstanceOf(FayWaitTimeoutError);
-    expect(s.jobState(requestId)).toBe('STOPPED');
+    expect(s.count('stop')).toBe(0);
+    expect(s.jobState(requestId)).toBe('PROCESSING');
   });
 });

@@ -1,5 +1,5 @@
-// Point 1 (headers, options) and point 2 (answers validated, camelCase, typed errors) against the
-// local Fay server over HTTP.
+// Headers and options, and answers (validated, camelCase, typed errors), against the local Fay
+// server over HTTP.
 import { describe, expect, it } from 'vitest';
 import {
   FayAlreadyFinishedError,

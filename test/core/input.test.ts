@@ -1,4 +1,4 @@
-// Point 7: bad input is refused before anything is sent, with a message that says what to fix.
+// Bad input is refused before anything is sent, with a message that says what to fix.
 import { describe, expect, it } from 'vitest';
 import { FayClient, FayValidationError, MAX_PROMPT_LENGTH } from '../../src/core/index.ts';
 import type { FayServer } from '../support/fay-server.ts';

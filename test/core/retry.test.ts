@@ -1,4 +1,4 @@
-// Point 4: what is retried (p-retry), what never is, create's no-duplicate rule, Retry-After.
+// What is retried (p-retry), what never is, create's no-duplicate rule, Retry-After.
 import { describe, expect, it } from 'vitest';
 import {
   FayAlreadyFinishedError,

@@ -1,4 +1,4 @@
-// Point 6: the default schedule (pure) and the shared status budget, in virtual time: Date is
+// The default schedule (pure) and the shared status budget, in virtual time: Date is
 // faked and the injected sleep jumps the clock, so hour-long waits run against the real server
 // in milliseconds.
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -96,8 +96,8 @@ describe('status budget', () => {
       rateLimits: { status: 3 },
       rateLimitWindowMs: 60_000,
     });
-    // maxRetryAfterMs 0: the request path gives the 429 straight to the waiter.
-    const c = client(s, { sleep: clock.sleep, maxRetryAfterMs: 0 });
+    // maxRetries 0: the request path gives the 429 straight to the waiter.
+    const c = client(s, { sleep: clock.sleep, maxRetries: 0 });
     const [outcome] = await clock.run([() => c.research({ prompt: 'x [fay:duration=120000]' })]);
     expect(outcome?.status).toBe('fulfilled');
     const limited = s.requests.filter((r) => r.statusCode === 429);

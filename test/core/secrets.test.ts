@@ -1,4 +1,4 @@
-// Point 8: the API key never shows: not in inspect/JSON of the client, nor in any error's
+// The API key never shows: not in inspect/JSON of the client, nor in any error's
 // message, properties, cause or inspect output, nor in logs.
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';

@@ -1,4 +1,4 @@
-// Point 9: verifyWebhook / signWebhook, and real signed deliveries from the local Fay server.
+// verifyWebhook / signWebhook, and real signed deliveries from the local Fay server.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -21,7 +21,6 @@ const KEY = 'fay_http_key_Kq27vVn3';
 let fay: FayServer;
 let server: HttpServerProcess;
 let session: HttpSession;
-const seen: string[] = [];
 
 beforeAll(async () => {
   fay = await startFayServer({ apiKeys: [KEY] });
@@ -71,7 +70,6 @@ describe('fay_research without a task', () => {
         { onprogress: (p) => progress.push(p) },
       ),
     );
-    seen.push(JSON.stringify(result));
     expect(result.isError).toBeFalsy();
     expect(textOf(result)).toContain('# Research: HTTP topic');
     expect(progress.length).toBeGreaterThan(0);
@@ -174,9 +172,29 @@ describe('errors', () => {
     expect(fay.count('create')).toBe(before);
   });
 
-  it('never shows the key: not in results, not on stderr; nothing on stdout', () => {
-    expect(seen.length).toBeGreaterThan(0);
-    expect(seen.join('\n') + server.stderr()).not.toContain(KEY);
+  it('never shows the key: not in results, not on stderr; nothing on stdout', async () => {
+    const results = [
+      await callTool(session, 'fay_research', { prompt: 'Key check [fay:duration=500]' }),
+      await callTool(session, 'fay_get_research', {
+        request_id: '123e4567-e89b-12d3-a456-426614174000',
+      }),
+    ];
+    expect(textOf(results[0]!)).toContain('# Research: Key check');
+    expect(JSON.stringify(results) + server.stderr()).not.toContain(KEY);
     expect(server.stderr()).not.toContain('[stdout]');
+  });
+
+  it('a key Fay rejects gets advice about the Authorization header the client sends', async () => {
+    const rejected = await connectHttp(server.url, 'fay_rejected_key_Wm40pQ');
+    try {
+      const result = await callTool(rejected, 'fay_start_research', { prompt: 'Anything' });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(
+        /^Fay rejected the API key your MCP client sent .*"Authorization: Bearer <key>"/,
+      );
+      expect(textOf(result)).not.toContain('FAY_API_KEY');
+    } finally {
+      await rejected.close();
+    }
   });
 });

@@ -2,6 +2,7 @@
 import { defineTool } from '../tool.js';
 import { requestIdInput } from '../args.js';
 import { readResearch, researchFacts, stateResult } from '../research-state.js';
+import { withDeadline } from '../wait.js';
 
 export const getResearchTool = defineTool({
   name: 'fay_get_research',
@@ -19,6 +20,12 @@ export const getResearchTool = defineTool({
     idempotentHint: true,
     openWorldHint: true,
   },
-  handler: (ctx) => async (args, extra) =>
-    stateResult(await readResearch(await ctx.client(), args.request_id, extra.signal)),
+  handler: (ctx) => async (args, extra) => {
+    const client = await ctx.client();
+    return stateResult(
+      await withDeadline(ctx.config.callWindowMs, extra.signal, ({ signal }) =>
+        readResearch(client, args.request_id, signal),
+      ),
+    );
+  },
 });

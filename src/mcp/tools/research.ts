@@ -1,6 +1,6 @@
 // fay_research: start a research and wait for its answer, within a call window short enough for
 // clients that give a tool call about 60 s. Task-aware clients get an MCP task instead.
-import { FayAbortedError } from '../../core/errors.js';
+import { FayAbortedError } from '../../core/index.js';
 import { researchInput, researchInputOf } from '../args.js';
 import { researchTaskHandler } from '../research-task.js';
 import { researchFacts } from '../research-state.js';

@@ -3,6 +3,7 @@ import { requestIdInput } from '../args.js';
 import { researchFacts, stateResult } from '../research-state.js';
 import { stopResearch } from '../stop.js';
 import { defineTool } from '../tool.js';
+import { withDeadline } from '../wait.js';
 
 export const stopResearchTool = defineTool({
   name: 'fay_stop_research',
@@ -21,7 +22,10 @@ export const stopResearchTool = defineTool({
     openWorldHint: true,
   },
   handler: (ctx) => async (args, extra) => {
-    const state = await stopResearch(await ctx.client(), args.request_id, extra.signal);
+    const client = await ctx.client();
+    const state = await withDeadline(ctx.config.callWindowMs, extra.signal, ({ signal }) =>
+      stopResearch(client, args.request_id, signal),
+    );
     ctx.log.log('info', `Research ${state.request_id}: stop requested, now ${state.status}.`);
     return stateResult(state);
   },

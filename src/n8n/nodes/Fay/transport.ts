@@ -10,7 +10,8 @@ import type {
 import { sleep } from 'n8n-workflow';
 import {
   FayClient,
-  networkErrorCode,
+  redactError,
+  redactText,
   type Transport,
   type TransportResponse,
 } from '../../../core/index.js';
@@ -18,31 +19,14 @@ import { withRequestSignal } from './request-signal.js';
 
 export const CREDENTIAL_TYPE = 'fayApi';
 
-type Redact = (text: string) => string;
-
 /**
  * The core redacts the key it sends, but here n8n's helper sends it and the core has none: so a
- * proxy page or an error echoing the Authorization header is scrubbed before the core sees it.
+ * proxy page or an error echoing the Authorization header (n8n's error holds the request, headers
+ * included) is scrubbed before the core sees it, with the core's own redaction.
  */
-function keyRedactor(apiKey: unknown): Redact {
+function keyOf(apiKey: unknown): string | undefined {
   const key = typeof apiKey === 'string' ? apiKey.trim() : '';
-  return key === '' ? (text) => text : (text) => text.split(key).join('[redacted]');
-}
-
-/**
- * The helper's failure as the core needs it: name, message without the key, and the Node-style
- * `code` (found along the cause chain) by which the core tells a request never sent from a lost
- * one. Nothing else is kept: n8n's error holds the request, headers included.
- */
-function redactedError(error: unknown, redact: Redact): Error {
-  const source = error as { name?: unknown; message?: unknown } | null;
-  const safe = new Error(
-    redact(typeof source?.message === 'string' ? source.message : String(error)),
-  );
-  if (typeof source?.name === 'string') safe.name = source.name;
-  const code = networkErrorCode(error);
-  if (code !== undefined) Object.assign(safe, { code });
-  return safe;
+  return key === '' ? undefined : key;
 }
 
 function headerReader(headers: unknown): TransportResponse['headers'] {
@@ -71,7 +55,7 @@ function bodyText(body: unknown): string {
 }
 
 export function createN8nTransport(fn: IExecuteFunctions, apiKey?: unknown): Transport {
-  const redact = keyRedactor(apiKey);
+  const key = keyOf(apiKey);
   return async (req) => {
     const options: IHttpRequestOptions = {
       method: req.method,
@@ -80,8 +64,10 @@ export function createN8nTransport(fn: IExecuteFunctions, apiKey?: unknown): Tra
       body: req.body,
       abortSignal: req.signal,
       returnFullResponse: true,
-      // HTTP error statuses are answers for the core to map, not exceptions.
+      // HTTP error statuses are answers for the core to map, not exceptions; so are redirects,
+      // which the core refuses rather than send the key and prompt where they point.
       ignoreHttpStatusErrors: true,
+      disableFollowRedirect: true,
       json: false,
       // Raw text: the core parses and validates the JSON itself.
       encoding: 'text',
@@ -96,12 +82,12 @@ export function createN8nTransport(fn: IExecuteFunctions, apiKey?: unknown): Tra
         options,
       )) as IN8nHttpFullResponse;
     } catch (error) {
-      throw redactedError(error, redact);
+      throw redactError(error, key);
     }
     return {
       status: response.statusCode,
       headers: headerReader(response.headers),
-      body: redact(bodyText(response.body)),
+      body: redactText(bodyText(response.body), key),
     };
   };
 }

@@ -1,12 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { FayClient, ResearchInput } from '../../../../core/index.js';
+import type { ResearchInput } from '../../../../core/index.js';
 import type { FayOperation, OperationContext } from './context.js';
 
 export const DEFAULT_MAX_WAIT_SECONDS = 1800;
-
-// The stop sent after a cancel must not hold the cancelled execution for long.
-const STOP_AFTER_CANCEL_TIMEOUT_MS = 10_000;
 
 /** The Output Schema parameter: JSON text in the editor, or an object when set by an expression. */
 function outputSchemaParameter({ fn, itemIndex }: OperationContext): Record<string, unknown> {
@@ -31,13 +28,6 @@ function researchInput(ctx: OperationContext): ResearchInput {
   return structured ? { prompt, outputSchema: outputSchemaParameter(ctx) } : { prompt };
 }
 
-async function stopQuietly(client: FayClient, requestId: string): Promise<void> {
-  await client
-    .stopConversation(requestId, { signal: AbortSignal.timeout(STOP_AFTER_CANCEL_TIMEOUT_MS) })
-    // Best effort: the cancel itself is what the user sees.
-    .catch(() => undefined);
-}
-
 /**
  * Waiting on: → { requestId, conversationId, status: 'COMPLETED', createdAt, startedAt,
  * completedAt, output }. Waiting off: → { requestId, status, createdAt } at once.
@@ -53,25 +43,14 @@ export async function create(ctx: OperationContext): Promise<IDataObject> {
     itemIndex,
     DEFAULT_MAX_WAIT_SECONDS,
   ) as number;
-  let requestId: string | undefined;
-  let settled = false;
-  try {
-    const result = await client.research(input, {
-      signal,
-      maxWaitMs: Math.round(maxWaitSeconds * 1000),
-      onCreated: (created) => {
-        requestId = created.requestId;
-      },
-    });
-    settled = true;
-    return { ...result } as IDataObject;
-  } finally {
-    // Cancelled (or a sibling item failed): the job would otherwise run, and bill, for nothing.
-    // A wait that merely ran out does not stop it: its answer can still be fetched later.
-    if (!settled && signal.aborted && requestId !== undefined) {
-      await stopQuietly(client, requestId);
-    }
-  }
+  // Cancelled (or a sibling item failed): the core stops the job, which would otherwise run, and
+  // bill, for nothing. A wait that merely runs out does not stop it: its answer can be fetched.
+  const result = await client.research(input, {
+    signal,
+    maxWaitMs: Math.round(maxWaitSeconds * 1000),
+    stopOnCancel: true,
+  });
+  return { ...result } as IDataObject;
 }
 
 const EXAMPLE_SCHEMA = `{
