@@ -60,6 +60,9 @@ if (wantsHttp(argv)) {
     );
     process.exit(1);
   };
+  // A client that goes away closes our stdout: writing then fails (EPIPE). Nothing is left to
+  // answer, so end quietly instead of crashing with a stack trace.
+  process.stdout.on('error', () => process.exit(0));
   await server.connect(transport);
   process.stderr.write(
     `fay-mcp: ready (Fay API ${config.baseUrl}, ${config.apiKey ? 'API key set' : 'no FAY_API_KEY: calls will explain how to set it'}).\n`,

@@ -1,8 +1,9 @@
 // Hostile inputs and faults against the MCP server over stdio: the built server, a real SDK client
 // (or raw bytes on stdin) and the local Fay server. Each test stands alone.
-import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { API_KEY, call, fay, runUntilExit, session, textOf } from './support.ts';
+import { API_KEY, BIN, call, fay, runUntilExit, session, textOf } from './support.ts';
 
 const DAY_MS = 86_400_000;
 /** The core's per-attempt timeout: a tool that answers before it was not held by Fay's hang. */
@@ -59,6 +60,25 @@ describe('a stdin line over the 10 MiB transport limit', () => {
   it('a message under the limit is answered as usual', async () => {
     const s = await session(env('http://127.0.0.1:9'));
     await expect(s.client.ping()).resolves.toEqual({});
+  });
+});
+
+describe('a client that closes the pipe early', () => {
+  it('ends quietly (exit 0, no stack trace) when its answer can no longer be written', async () => {
+    const child = spawn(process.execPath, [BIN], {
+      env: env('http://127.0.0.1:9'),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stdout.destroy(); // the reader is gone, as with `fay-mcp | head -c 0`
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: {} })}\n`);
+    expect(await exited).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE|Error|at /);
   });
 });
 
