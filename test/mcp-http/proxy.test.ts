@@ -3,7 +3,7 @@
 // Fay server with a throwaway certificate, trusted through NODE_EXTRA_CA_CERTS).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer, request, type Server } from 'node:http';
+import http, { createServer as createHttpServer, request, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect as netConnect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -83,10 +83,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// Node ≥ 24.14 lets the server turn the proxy on by itself; on Node 22 (npm run test:node22) the
+// documented setting is NODE_USE_ENV_PROXY=1, which Node reads at start.
+const nodeAppliesProxyItself =
+  typeof (http as { setGlobalProxyFromEnv?: unknown }).setGlobalProxyFromEnv === 'function';
+
 const env = (extra: Record<string, string> = {}) => ({
   FAY_BASE_URL: fayUrl,
   HTTPS_PROXY: proxyUrl,
   NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'),
+  ...(nodeAppliesProxyItself ? {} : { NODE_USE_ENV_PROXY: '1' }),
   ...extra,
 });
 
