@@ -5,11 +5,15 @@
 // tools/call handler (the low-level Server's request handlers are public): input checked against
 // the declared schema and worded as the SDK words it, a task call answered by the tool's
 // createTask, any other call by its blocking handler, and structured output checked as the SDK does.
+// tools/list is answered here too, as the SDK answers it, but with each schema converted to JSON
+// Schema once per process: the SDK converts every schema on every tools/list, and over stateless
+// HTTP each request builds a new server (the conversion was about 0.3 ms of a 3 ms tools/list).
 import {
   McpServer,
   type RegisteredTool,
   type ToolCallback,
 } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { toJsonSchemaCompat } from '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js';
 import {
   getParseErrorMessage,
   normalizeObjectSchema,
@@ -20,9 +24,11 @@ import {
 import {
   CallToolRequestSchema,
   ErrorCode,
+  ListToolsRequestSchema,
   McpError,
   type CallToolResult,
   type CreateTaskResult,
+  type Tool,
   type ToolAnnotations,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolTaskHandler } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
@@ -43,6 +49,43 @@ async function parsed(schema: AnySchema | undefined, value: unknown, what: strin
     throw new McpError(ErrorCode.InvalidParams, `${what}: ${getParseErrorMessage(result.error)}`);
   }
   return result.data;
+}
+
+type Io = 'input' | 'output';
+const converted: Record<Io, WeakMap<object, Tool['inputSchema']>> = {
+  input: new WeakMap(),
+  output: new WeakMap(),
+};
+
+/** A tool schema as JSON Schema, converted with the SDK's converter and options, once per schema. */
+function jsonSchemaOf(schema: AnySchema | undefined, io: Io): Tool['inputSchema'] | undefined {
+  const object = normalizeObjectSchema(schema);
+  if (!object) return io === 'input' ? { type: 'object', properties: {} } : undefined;
+  let json = converted[io].get(object);
+  if (json === undefined) {
+    json = toJsonSchemaCompat(object, {
+      strictUnions: true,
+      pipeStrategy: io,
+    }) as Tool['inputSchema'];
+    converted[io].set(object, json);
+  }
+  return json;
+}
+
+/** A registered tool as tools/list shows it (the fields the SDK lists). */
+function listed(name: string, tool: RegisteredTool): Tool {
+  const definition: Tool = {
+    name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: jsonSchemaOf(tool.inputSchema, 'input') as Tool['inputSchema'],
+    annotations: tool.annotations,
+    execution: tool.execution,
+    _meta: tool._meta,
+  };
+  const output = jsonSchemaOf(tool.outputSchema, 'output');
+  if (output) definition.outputSchema = output;
+  return definition;
 }
 
 export class FayMcpServer extends McpServer {
@@ -79,10 +122,13 @@ export class FayMcpServer extends McpServer {
 
   #keep(name: string, tool: RegisteredTool): RegisteredTool {
     this.#tools.set(name, tool);
-    // McpServer installs its own handler with the first tool; ours replaces it (a plain set).
+    // McpServer installs its own handlers with the first tool; ours replace them (a plain set).
     this.server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
       this.#call(request.params, extra),
     );
+    this.server.setRequestHandler(ListToolsRequestSchema, () => ({
+      tools: [...this.#tools].filter(([, t]) => t.enabled).map(([n, t]) => listed(n, t)),
+    }));
     return tool;
   }
 
