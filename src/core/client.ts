@@ -296,7 +296,9 @@ export class FayClient {
           if (retriesLeft === 0 || !retryable(error)) return;
           call.onRetry?.(error as FayError);
           const retryAfterMs = error instanceof FayRateLimitError ? error.retryAfterMs : undefined;
-          await this.#sleep(retryAfterMs ?? backoffDelayMs(attemptNumber), signal);
+          // At least our own backoff: a Retry-After of 0 (or a date already past) must not make
+          // the retries back-to-back.
+          await this.#sleep(Math.max(retryAfterMs ?? 0, backoffDelayMs(attemptNumber)), signal);
         },
       });
     } catch (error) {

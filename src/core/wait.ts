@@ -97,7 +97,8 @@ export async function waitUntilFinished(
           if (pause !== undefined && pause > leftMs) {
             throw pauseOutlastsWait(error, requestId, pause, leftMs);
           }
-          delay = pause ?? nextPollDelay();
+          // At least the schedule's delay: a Retry-After of 0 must not turn the wait into a loop.
+          delay = Math.max(pause ?? 0, nextPollDelay());
           continue;
         }
         // A long research should survive a short outage: try again at the next poll.

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   defaultSleep,
   FayClient,
@@ -82,6 +82,28 @@ describe('a Retry-After of days: no hot loop, an honest message', () => {
     expect(error.message).toMatch(/asks to wait 50 s, longer than the \d+ s left of this wait/);
     expect(s.count('status')).toBe(1);
     expect(sleeps.filter((ms) => ms >= 50_000)).toEqual([]);
+  });
+
+  it('a Retry-After of 0 (or a date already past) never makes calls back to back', async () => {
+    // A gateway, not Fay: the local Fay server always asks for at least a second.
+    let statusCalls = 0;
+    const gateway = http.createServer((_req, res) => {
+      statusCalls += 1;
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' });
+      res.end(JSON.stringify({ status: false, error: { code: 'RATE_LIMIT_EXCEEDED' } }));
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => gateway.close(() => resolve())));
+    const sleeps: number[] = [];
+    const c = new FayClient({
+      apiKey: KEY,
+      baseUrl: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`,
+      sleep: (ms, signal) => (sleeps.push(ms), fastSleep(ms, signal)),
+    });
+    await rejection(c.waitForCompletion(UNKNOWN_ID, { maxWaitMs: 1_000 }));
+    // Every call after the first waited its backoff or the poll schedule first.
+    expect(sleeps.length).toBeGreaterThanOrEqual(statusCalls - 1);
+    expect(Math.min(...sleeps)).toBeGreaterThanOrEqual(500);
   });
 
   it('never hands a timer a delay Node would cut to 1 ms', async () => {
