@@ -17,7 +17,7 @@ import {
 } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { PACKAGE_VERSION } from '../core/index.js';
+import { FayValidationError, PACKAGE_VERSION, validateClientOptions } from '../core/index.js';
 import type { McpConfig } from './config.js';
 import { lazyClient } from './context.js';
 import { isLoopback, MAX_BODY_BYTES, type HttpConfig } from './http-config.js';
@@ -111,7 +111,24 @@ export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<Ru
       );
       return undefined;
     }
-    if (bearer !== undefined) return { key: bearer };
+    if (bearer !== undefined) {
+      // The core's own key rules (length, characters), before the key reaches a client or the
+      // redaction of every answer (a one-letter "key" would be redacted out of every word).
+      try {
+        validateClientOptions({ ...config, apiKey: bearer });
+      } catch (error) {
+        if (!(error instanceof FayValidationError)) throw error;
+        const problem = error.field === 'apiKey' ? error.problem : undefined;
+        refuse(
+          res,
+          401,
+          `The Fay API key sent as "Authorization: Bearer <key>" ${problem ?? 'is not usable'}`,
+          challenge,
+        );
+        return undefined;
+      }
+      return { key: bearer };
+    }
     refuse(res, 401, 'Send your Fay API key as "Authorization: Bearer <key>".', challenge);
     return undefined;
   }

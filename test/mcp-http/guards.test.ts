@@ -43,6 +43,16 @@ describe('bring your own key', () => {
     expect(await response.text()).toContain('Authorization: Bearer');
   });
 
+  it('401 for a key too short to be real, before anything is redacted or sent to Fay', async () => {
+    const creates = fay.count('create');
+    const response = await post(server.url, LIST_TOOLS, { authorization: 'Bearer e' });
+    expect(response.status).toBe(401);
+    const body = await response.text();
+    expect(body).toMatch(/is too short to be a Fay API key/);
+    expect(body).not.toContain('[redacted]');
+    expect(fay.count('create')).toBe(creates);
+  });
+
   it('403 for an Origin not allowed; an allowed Origin and no Origin are served', async () => {
     const auth = { authorization: `Bearer ${KEY}` };
     expect(
