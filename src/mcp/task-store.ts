@@ -22,6 +22,8 @@ import {
   FayResearchFailedError,
   FayStopNotConfirmedError,
   FayValidationError,
+  pollDelayMs,
+  STOP_CONFIRM_TIMEOUT_MS,
   type ConversationStatus,
   type FayClient,
   type JobStatus,
@@ -31,8 +33,11 @@ import type { Logger } from './log.js';
 import { readResearch, stateResult } from './research-state.js';
 import { stopResearch } from './stop.js';
 
-/** How often clients are told to poll tasks/get (each poll is one Fay status call). */
-export const TASK_POLL_INTERVAL_MS = 5_000;
+/**
+ * A task read this recently is answered again without asking Fay: the SDK's tasks/result reads the
+ * task twice in a row each round, and tasks/cancel reads it before and after the stop.
+ */
+const REREAD_AFTER_MS = 1_000;
 
 const TASK_STATUS: Record<JobStatus, Task['status']> = {
   PENDING: 'working',
@@ -57,7 +62,9 @@ export function taskOf(job: {
     createdAt,
     lastUpdatedAt: job.updatedAt ?? createdAt,
     ttl: null,
-    pollInterval: TASK_POLL_INTERVAL_MS,
+    // The core's poll schedule (3 s at first, up to 30 s apart): tasks/get by a client and the
+    // SDK's own tasks/result wait then spend Fay's status calls as a wait of the core does.
+    pollInterval: pollDelayMs(Date.now() - (Date.parse(createdAt) || Date.now())),
   };
 }
 
@@ -75,8 +82,8 @@ export class FayTaskStore implements TaskStore {
    * of a stop Fay did not confirm, which Fay cannot tell.
    */
   readonly #cancelled = new Map<string, Task>();
-  /** The last task read from Fay (tasks/cancel reads it first), for the cancelled task's dates. */
-  #lastRead: Task | undefined;
+  /** The last task read from Fay, and when (see REREAD_AFTER_MS; the cancelled task's dates). */
+  #lastRead: { task: Task; at: number } | undefined;
 
   constructor(client: () => Promise<FayClient>, log: Logger, keyFromClient = false) {
     this.#client = client;
@@ -92,9 +99,14 @@ export class FayTaskStore implements TaskStore {
   async getTask(taskId: string): Promise<Task | null> {
     const cancelled = this.#cancelled.get(taskId);
     if (cancelled) return cancelled;
+    const recent = this.#lastRead;
+    if (recent?.task.taskId === taskId && Date.now() - recent.at < REREAD_AFTER_MS) {
+      return recent.task;
+    }
     try {
-      this.#lastRead = taskOfStatus(await (await this.#client()).getStatus(taskId));
-      return this.#lastRead;
+      const task = taskOfStatus(await (await this.#client()).getStatus(taskId));
+      this.#lastRead = { task, at: Date.now() };
+      return task;
     } catch (error) {
       // Not a request_id, or not one this key may read: the same answer, no task.
       if (error instanceof FayNotFoundError || error instanceof FayValidationError) return null;
@@ -128,9 +140,17 @@ export class FayTaskStore implements TaskStore {
    */
   async updateTaskStatus(taskId: string, status: Task['status']): Promise<void> {
     if (status !== 'cancelled') return;
+    const read = this.#lastRead?.task.taskId === taskId ? this.#lastRead.task : undefined;
+    this.#lastRead = undefined;
     let message: string;
     try {
-      const state = await stopResearch(await this.#client(), taskId);
+      // The stop is bounded by the core (STOP_CONFIRM_TIMEOUT_MS); so is the status read after an
+      // "already finished" answer, by this signal.
+      const bound = AbortSignal.timeout(2 * STOP_CONFIRM_TIMEOUT_MS);
+      const state = await stopResearch(await this.#client(), taskId, bound);
+      // It had finished meanwhile (COMPLETED or FAILED): nothing was cancelled, and later reads
+      // show the job as it is, so its answer can still be fetched.
+      if (state.status !== 'STOPPED') return;
       message = `Cancelled; Fay research ${taskId} is ${state.status}.`;
     } catch (error) {
       message =
@@ -140,7 +160,6 @@ export class FayTaskStore implements TaskStore {
       this.#log.log('warning', message);
     }
     const now = new Date().toISOString();
-    const read = this.#lastRead?.taskId === taskId ? this.#lastRead : undefined;
     this.#cancelled.set(taskId, {
       ...taskOf({ requestId: taskId, status: 'STOPPED', createdAt: read?.createdAt ?? now }),
       lastUpdatedAt: now,

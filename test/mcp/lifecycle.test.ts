@@ -156,6 +156,20 @@ describe('tasks', () => {
     expect(local.session.client.getServerCapabilities()?.tasks?.list).toBeUndefined();
   });
 
+  it('tasks/result spends status calls on the poll schedule, never two reads in a row', async () => {
+    const task = await createTask('Long task topic [fay:duration=7000]');
+    expect(task.pollInterval).toBe(3_000); // the core's schedule, at the start
+    await local.session.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+    const reads = local.fay.requests
+      .filter((r) => r.endpoint === 'status' && r.requestId === task.taskId)
+      .map((r) => r.at);
+    // The last read (found COMPLETED) is followed at once by getTaskResult's own: leave it out.
+    const waiting = reads.slice(0, -1);
+    expect(waiting.length).toBeGreaterThan(1);
+    const gaps = waiting.slice(1).map((at, i) => at - waiting[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1_000);
+  });
+
   /** The job is created before the task is answered; the task's status message names it. */
   async function jobOfTask(taskId: string): Promise<string> {
     const { statusMessage } = await local.session.client.experimental.tasks.getTask(taskId);
