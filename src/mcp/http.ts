@@ -171,6 +171,21 @@ export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<Ru
       refuse(res, 403, `Origin ${origin} is not allowed (FAY_MCP_ALLOWED_ORIGINS).`);
       return;
     }
+    if (origin !== undefined) {
+      // An allowed browser origin: CORS, so its page can read the answers it is allowed to get.
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'Origin');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'access-control-allow-methods': 'POST',
+          'access-control-allow-headers':
+            'authorization, content-type, accept, mcp-protocol-version, last-event-id',
+          'access-control-max-age': '600',
+        });
+        res.end();
+        return;
+      }
+    }
     if (req.method !== 'POST') {
       // Stateless: no standalone stream and no session to delete.
       refuse(res, 405, 'Method not allowed: this stateless server takes POST only.', {

@@ -64,6 +64,32 @@ describe('bring your own key', () => {
     expect((await post(server.url, LIST_TOOLS, auth)).status).toBe(200);
   });
 
+  it('CORS for an allowed Origin: the preflight passes and the answer carries the origin', async () => {
+    const origin = 'https://app.example';
+    const preflight = await fetch(server.url, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, mcp-protocol-version',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(
+      /authorization.*content-type.*mcp-protocol-version/,
+    );
+    const answer = await post(server.url, LIST_TOOLS, { authorization: `Bearer ${KEY}`, origin });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('access-control-allow-origin')).toBe(origin);
+    const refused = await fetch(server.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('403 for a Host that is not loopback (DNS rebinding)', async () => {
     // fetch will not send a forged Host: speak HTTP/1.1 by hand.
     const { request } = await import('node:http');
