@@ -40,6 +40,7 @@ export { redactError, redactText, REDACTED } from './redact.js';
 export { defaultSleep } from './sleep.js';
 export {
   DEFAULT_BASE_URL,
+  isLoopbackHost,
   MAX_OUTPUT_SCHEMA_DEPTH,
   MAX_PROMPT_LENGTH,
   promptSchema,

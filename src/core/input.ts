@@ -152,7 +152,7 @@ const abortSignal = z.custom<AbortSignal>(
   'signal must be an AbortSignal (e.g. from new AbortController().signal).',
 );
 
-export const callOptionsSchema = z.object({ signal: abortSignal.optional() }).optional();
+const callOptionsSchema = z.object({ signal: abortSignal.optional() }).optional();
 
 export function validateCallOptions(opts: unknown): { signal?: AbortSignal } {
   if (opts === undefined) return {};
@@ -186,13 +186,18 @@ export function validateStopOptions(opts: StopOptions | undefined): StopOptions 
   return parseOrThrow(stopOptionsSchema, opts, 'options') ?? {};
 }
 
-/** Hosts whose http:// traffic never leaves the machine. */
-function isLoopback(hostname: string): boolean {
+/**
+ * Host names that never leave the machine: localhost and *.localhost, 127.0.0.0/8 and ::1 (bare or
+ * bracketed). The one rule for the client's cleartext check and the HTTP server's Host check.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
   return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    hostname === '[::1]' ||
-    /^127(\.\d{1,3}){3}$/.test(hostname)
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '::1' ||
+    host === '[::1]' ||
+    /^127(\.\d{1,3}){3}$/.test(host)
   );
 }
 
@@ -220,7 +225,7 @@ export function validateBaseUrl(value: unknown, allowInsecureHttp = false): stri
         ? 'contains credentials (put the key in apiKey instead)'
         : /[?#]/.test(value)
           ? 'contains a ?query or #fragment (even an empty one)'
-          : url.protocol === 'http:' && !allowInsecureHttp && !isLoopback(url.hostname)
+          : url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)
             ? `uses http:// on ${url.hostname}, which is not this machine, so every request ` +
               'would send the API key unencrypted. Use https://, or set allowInsecureHttp if ' +
               'it is a trusted proxy on your own network'

@@ -14,7 +14,7 @@ export type Endpoint = 'create' | 'status' | 'output' | 'stop';
  * Network error codes that prove the request never reached the server. ERR_BAD_PORT is set by
  * fetchTransport when fetch refuses a port (e.g. 6000) before connecting.
  */
-export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',

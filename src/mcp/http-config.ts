@@ -2,6 +2,7 @@
 // variables. Like config.ts, a bad value is refused at start with one line naming it.
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
+import { isLoopbackHost } from '../core/index.js';
 
 export interface HttpConfig {
   host: string;
@@ -16,18 +17,12 @@ export interface HttpConfig {
   shutdownGraceMs: number;
 }
 
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 3000;
-export const DEFAULT_MAX_IN_FLIGHT = 256;
-export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
+const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_PORT = 3000;
+const DEFAULT_MAX_IN_FLIGHT = 256;
+const DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
 /** Request bodies above this get 413 (a tool call's arguments are a few KB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '[::1]']);
-
-export function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 const list = z.preprocess(
   (value) =>
@@ -92,7 +87,7 @@ export function loadHttpConfig(
   const values = parsed.data;
   const host = options.host?.trim() || DEFAULT_HOST;
   const tokens = values.FAY_MCP_TOKEN;
-  if (apiKey && tokens.length === 0 && !isLoopback(host)) {
+  if (apiKey && tokens.length === 0 && !isLoopbackHost(host)) {
     return {
       ok: false,
       message:

@@ -17,10 +17,15 @@ import {
 } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { FayValidationError, PACKAGE_VERSION, validateClientOptions } from '../core/index.js';
+import {
+  FayValidationError,
+  isLoopbackHost,
+  PACKAGE_VERSION,
+  validateClientOptions,
+} from '../core/index.js';
 import type { McpConfig } from './config.js';
 import { lazyClient } from './context.js';
-import { isLoopback, MAX_BODY_BYTES, type HttpConfig } from './http-config.js';
+import { MAX_BODY_BYTES, type HttpConfig } from './http-config.js';
 import { redactMessage } from './redact.js';
 import { createServer } from './server.js';
 
@@ -91,7 +96,7 @@ export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<Ru
   const tokens = http.tokens.map(digest);
   // Server-held key: one client, one status budget for every caller.
   const sharedClient = config.apiKey ? lazyClient(config) : undefined;
-  const guardHost = isLoopback(http.host);
+  const guardHost = isLoopbackHost(http.host);
   let inFlight = 0;
   let draining = false;
   let onIdle = () => {};
@@ -162,7 +167,7 @@ export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<Ru
       return;
     }
     // DNS rebinding: a page on another name resolving to 127.0.0.1 must not reach us.
-    if (guardHost && !isLoopback(hostnameOf(req.headers.host) ?? '')) {
+    if (guardHost && !isLoopbackHost(hostnameOf(req.headers.host) ?? '')) {
       refuse(res, 403, `Host ${req.headers.host ?? '(none)'} is not allowed.`);
       return;
     }

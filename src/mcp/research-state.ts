@@ -56,7 +56,7 @@ export function stateFromStatus(status: ConversationStatus): ResearchState {
 }
 
 /** Markdown stays as is; structured output is shown as indented JSON. */
-export function outputText(output: unknown): string {
+function outputText(output: unknown): string {
   return typeof output === 'string' ? output : JSON.stringify(output, null, 2);
 }
 

@@ -16,7 +16,7 @@ function errorCodeOf(error: unknown): number {
   return error instanceof FayValidationError ? ErrorCode.InvalidParams : ErrorCode.InternalError;
 }
 
-export function researchUri(requestId: string): string {
+function researchUri(requestId: string): string {
   return `fay://research/${requestId}`;
 }
 

@@ -49,7 +49,10 @@ export async function withDeadline<T>(
   signal: AbortSignal | undefined,
   work: (signals: { signal: AbortSignal; deadline: AbortSignal }) => Promise<T>,
 ): Promise<T> {
-  const deadline = AbortSignal.timeout(deadlineMs);
+  // A timer cleared when the call ends (AbortSignal.timeout's would outlive every call).
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new Error('deadline')), deadlineMs);
+  const deadline = timeout.signal;
   const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
   try {
     return await work({ signal: combined, deadline });
@@ -57,6 +60,8 @@ export async function withDeadline<T>(
     if (!deadline.aborted || signal?.aborted) throw error;
     const requestId = error instanceof FayAbortedError ? error.requestId : undefined;
     throw new FayNotAnsweringError(deadlineMs, requestId, error);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
