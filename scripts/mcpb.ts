@@ -145,12 +145,17 @@ async function mcpb(verbose: boolean, ...args: string[]): Promise<void> {
   if (verbose) process.stderr.write(stdout);
 }
 
-/** Builds, validates and packs the bundle (verbose: with the CLI's report); returns its path, size and SHA-256. */
+/**
+ * Builds, validates and packs the bundle into `outDir` (default the repository root; its stage
+ * folder is `<outDir>/.tmp/mcpb`), verbose: with the CLI's report; returns its path, size and
+ * SHA-256. Tests pass their own folder, so they never replace a release bundle.
+ */
 export async function buildMcpb(
   verbose = false,
+  outDir = ROOT,
 ): Promise<{ path: string; bytes: number; sha256: string }> {
   const pkg = await readPackageJson();
-  const stage = join(ROOT, '.tmp', 'mcpb');
+  const stage = join(outDir, '.tmp', 'mcpb');
   await rm(stage, { recursive: true, force: true });
   await mkdir(join(stage, 'dist', 'mcp'), { recursive: true });
   for (const file of ['bin.js', 'main.js']) {
@@ -164,7 +169,7 @@ export async function buildMcpb(
   const manifestJson = manifest(pkg, await listedTools());
   await writeFile(join(stage, 'manifest.json'), `${JSON.stringify(manifestJson, null, 2)}\n`);
 
-  const path = join(ROOT, mcpbFileName(version));
+  const path = join(outDir, mcpbFileName(version));
   await rm(path, { force: true });
   await mcpb(verbose, 'validate', join(stage, 'manifest.json'));
   await mcpb(verbose, 'pack', stage, path);

@@ -1,7 +1,8 @@
 // The MCP bundle as a host installs it. buildMcpb (what `npm run mcpb` runs) writes
-// fay-mcp-<version>.mcpb; `mcpb validate` checks the manifest, `mcpb unpack` lays the bundle out
-// in an empty folder, and the server starts from there alone (no node_modules), with the command
-// and environment a host derives from the manifest (@anthropic-ai/mcpb's getMcpConfigForManifest,
+// fay-mcp-<version>.mcpb, here into a temp folder so a release bundle at the repository root is
+// never replaced; `mcpb validate` checks the manifest, `mcpb unpack` lays the bundle out in an
+// empty folder, and the server starts from there alone (no node_modules), with the command and
+// environment a host derives from the manifest (@anthropic-ai/mcpb's getMcpConfigForManifest,
 // the reference host code), lists its tools and runs one research against the local Fay server.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -48,8 +49,9 @@ describe('the packed bundle, unpacked into an empty folder', () => {
     'validates, unpacks without node_modules, starts as a host starts it and researches',
     { timeout: 120_000 },
     async () => {
-      const { path, bytes } = await buildMcpb();
-      expect(path.endsWith(`fay-mcp-${(await readPackageJson()).version}.mcpb`)).toBe(true);
+      // Its own folder: the bundle at the repository root may be a release one.
+      const { path, bytes } = await buildMcpb(false, join(workDir, 'out'));
+      expect(path).toBe(join(workDir, 'out', `fay-mcp-${(await readPackageJson()).version}.mcpb`));
       expect(bytes).toBeLessThan(1_000_000);
 
       const dir = join(workDir, 'extension');

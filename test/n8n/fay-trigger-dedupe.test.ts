@@ -3,7 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { MAX_REMEMBERED_EVENTS, acceptOnce } from '../../src/n8n/nodes/FayTrigger/dedupe.ts';
+import {
+  MAX_REMEMBERED_EVENTS,
+  acceptOnce,
+  scopesRemembered,
+} from '../../src/n8n/nodes/FayTrigger/dedupe.ts';
 
 const TOLERANCE = 300;
 const NOW = 1_800_000_000;
@@ -66,5 +70,19 @@ describe('Fay Trigger event memory', () => {
     const data: IDataObject = { acceptedEvents: [42, 'no-expiry', 'x evt_bad', { id: 'evt_obj' }] };
     expect(acceptOnce(data, newScope(), { id: 'evt_ok', created: NOW }, TOLERANCE, NOW)).toBe(true);
     expect(data.acceptedEvents).toEqual([`${NOW + TOLERANCE} evt_ok`]);
+  });
+});
+
+describe('Fay Trigger event memory in this process', () => {
+  it('forgets a trigger once every id it accepted has expired', () => {
+    const gone = newScope();
+    const active = newScope();
+    acceptOnce({}, gone, { id: 'evt_gone', created: NOW }, TOLERANCE, NOW);
+    expect(scopesRemembered()).toContain(gone);
+    acceptOnce({}, active, { id: 'evt_later', created: NOW + 10 }, TOLERANCE, NOW + 10);
+    expect(scopesRemembered()).toContain(gone);
+    acceptOnce({}, active, { id: 'evt_last', created: NOW + 10 }, TOLERANCE, NOW + TOLERANCE + 1);
+    expect(scopesRemembered()).not.toContain(gone);
+    expect(scopesRemembered()).toContain(active);
   });
 });

@@ -5,7 +5,11 @@ import { randomUUID } from 'node:crypto';
 import type { IWebhookFunctions } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { signWebhook, verifyWebhook } from '../../src/core/index.ts';
-import { SECRETS_MAX_AGE_MS, withSecrets } from '../../src/n8n/nodes/FayTrigger/secrets.ts';
+import {
+  SECRETS_MAX_AGE_MS,
+  credentialsKept,
+  withSecrets,
+} from '../../src/n8n/nodes/FayTrigger/secrets.ts';
 
 const NOW_MS = 1_800_000_000_000;
 
@@ -73,5 +77,19 @@ describe('Fay Trigger webhook secrets', () => {
       code: 'WEBHOOK_STALE',
     });
     expect(state.reads).toBe(1);
+  });
+});
+
+describe('Fay Trigger webhook secrets kept in memory', () => {
+  it('forgets a credential whose secrets are past their max age at the next lookup', async () => {
+    const first = trigger('whsec_gone');
+    const second = trigger('whsec_b');
+    await withSecrets(first.fn, verifyAt(signed('whsec_gone'), NOW_MS), NOW_MS);
+    const firstId = first.fn.getNode().credentials!.fayApi!.id!;
+    expect(credentialsKept()).toContain(firstId);
+    const later = NOW_MS + SECRETS_MAX_AGE_MS;
+    await withSecrets(second.fn, verifyAt(signed('whsec_b', later), later), later);
+    expect(credentialsKept()).not.toContain(firstId);
+    expect(credentialsKept()).toContain(second.fn.getNode().credentials!.fayApi!.id!);
   });
 });

@@ -1,17 +1,17 @@
 // What n8n's queue mode needs besides n8n: Redis (Debian's redis-server) and a throwaway
 // Postgres cluster (Debian's postgresql), each on a free loopback port in a temp folder, installed
-// with apt-get when missing, stopped and removed at the end. Postgres refuses to run as root, so
-// as root the cluster belongs to the `postgres` user.
+// with apt-get when missing (as root, or through passwordless sudo), stopped and removed at the
+// end. Postgres refuses to run as root, so as root the cluster belongs to the `postgres` user.
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { access, chmod, chown, mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { access, chmod, chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './n8n-process.ts';
 
 const run = promisify(execFile);
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 const APT_TIMEOUT_MS = 15 * 60_000;
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -40,31 +40,65 @@ interface PgClient {
   end(): Promise<void>;
 }
 
-/** Installs what is missing (as root, non-interactively); returns how long it took. */
-async function ensurePackages(): Promise<number> {
+/**
+ * The installed Postgres's binaries: Debian puts each major version in its own folder (15 on
+ * Debian 12, 17 on Debian 13, 16 on Ubuntu 24.04); the newest wins.
+ */
+async function postgresBin(): Promise<string | undefined> {
+  const root = '/usr/lib/postgresql';
+  const majors = (await readdir(root).catch(() => []))
+    .filter((name) => /^\d+$/.test(name))
+    .sort((a, b) => Number(b) - Number(a));
+  for (const major of majors) {
+    if (await exists(join(root, major, 'bin', 'initdb'))) return join(root, major, 'bin');
+  }
+  return undefined;
+}
+
+/** Runs apt-get as root, or through passwordless sudo; false when neither is possible. */
+async function aptGet(args: string[]): Promise<boolean> {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (process.getuid?.() === 0) {
+    await run('apt-get', args, { env, timeout: APT_TIMEOUT_MS });
+    return true;
+  }
+  // -n: fail at once rather than wait for a password no one will type.
+  const sudo = await run('sudo', ['-n', 'true'], { timeout: STOP_TIMEOUT_MS }).then(
+    () => true,
+    () => false,
+  );
+  if (!sudo) return false;
+  await run('sudo', ['-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args], {
+    env,
+    timeout: APT_TIMEOUT_MS,
+  });
+  return true;
+}
+
+/** Installs what is missing (non-interactively); returns the Postgres bin folder, time taken. */
+async function ensurePackages(): Promise<{ pgBin: string; aptMs: number }> {
+  const found = await postgresBin();
   const missing = [
-    ...((await exists(join(PG_BIN, 'initdb'))) ? [] : ['postgresql']),
+    ...(found ? [] : ['postgresql']),
     ...((await exists('/usr/bin/redis-server')) ? [] : ['redis-server']),
   ];
-  if (missing.length === 0) return 0;
-  if (process.getuid?.() !== 0) {
+  if (found && missing.length === 0) return { pgBin: found, aptMs: 0 };
+  const started = Date.now();
+  const installed =
+    (await aptGet(['update'])) &&
+    (await aptGet(['install', '-y', '--no-install-recommends', ...missing]));
+  const pgBin = await postgresBin();
+  if (!installed || !pgBin) {
     throw new Error(
       `queue-mode tests need ${missing.join(' and ')}: apt-get install ${missing.join(' ')}`,
     );
   }
-  const started = Date.now();
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await run('apt-get', ['update'], { env, timeout: APT_TIMEOUT_MS });
-  await run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
-    env,
-    timeout: APT_TIMEOUT_MS,
-  });
-  return Date.now() - started;
+  return { pgBin, aptMs: Date.now() - started };
 }
 
 /** As root: runs a Postgres binary as the `postgres` user (Postgres refuses root). */
-function pgCommand(binary: string, args: string[]): [string, string[]] {
-  const path = join(PG_BIN, binary);
+function pgCommand(pgBin: string, binary: string, args: string[]): [string, string[]] {
+  const path = join(pgBin, binary);
   return process.getuid?.() === 0
     ? ['runuser', ['-u', 'postgres', '--', path, ...args]]
     : [path, args];
@@ -76,7 +110,7 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 }
 
 export async function startQueueServices(n8nRequire: NodeJS.Require): Promise<QueueServices> {
-  const aptMs = await ensurePackages();
+  const { pgBin, aptMs } = await ensurePackages();
   const dir = await mkdtemp(join(tmpdir(), 'fay-n8n-queue-'));
   await chmod(dir, 0o755);
   const pgData = join(dir, 'pg');
@@ -89,10 +123,11 @@ export async function startQueueServices(n8nRequire: NodeJS.Require): Promise<Qu
   // that ends without its afterAll.
   const leftBehind = () => {
     if (pgStarted) {
-      const [command, args] = pgCommand('pg_ctl', ['-D', pgData, '-m', 'immediate', 'stop']);
+      const [command, args] = pgCommand(pgBin, 'pg_ctl', ['-D', pgData, '-m', 'immediate', 'stop']);
       spawnSync(command, args, { stdio: 'ignore', timeout: START_TIMEOUT_MS });
     }
     redis?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   };
   // n8n-process.ts re-raises SIGTERM/SIGINT/SIGHUP after its own cleanup; this runs first too.
   const events = ['exit', 'SIGTERM', 'SIGINT', 'SIGHUP'] as const;
@@ -101,7 +136,14 @@ export async function startQueueServices(n8nRequire: NodeJS.Require): Promise<Qu
   const stop = async () => {
     for (const event of events) process.removeListener(event, leftBehind);
     if (pgStarted) {
-      const [command, args] = pgCommand('pg_ctl', ['-D', pgData, '-m', 'fast', '-w', 'stop']);
+      const [command, args] = pgCommand(pgBin, 'pg_ctl', [
+        '-D',
+        pgData,
+        '-m',
+        'fast',
+        '-w',
+        'stop',
+      ]);
       await run(command, args, { timeout: START_TIMEOUT_MS }).catch(() => undefined);
       pgStarted = false;
     }
@@ -122,7 +164,7 @@ export async function startQueueServices(n8nRequire: NodeJS.Require): Promise<Qu
         const { stdout: gid } = await run('id', ['-g', 'postgres']);
         await chown(dir, Number(stdout.trim()), Number(gid.trim()));
       }
-      const [initdb, initArgs] = pgCommand('initdb', [
+      const [initdb, initArgs] = pgCommand(pgBin, 'initdb', [
         '-D',
         pgData,
         '-A',
@@ -133,7 +175,7 @@ export async function startQueueServices(n8nRequire: NodeJS.Require): Promise<Qu
       ]);
       await run(initdb, initArgs, { timeout: START_TIMEOUT_MS });
       const options = `-p ${pgPort} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-      const [pgCtl, ctlArgs] = pgCommand('pg_ctl', [
+      const [pgCtl, ctlArgs] = pgCommand(pgBin, 'pg_ctl', [
         '-D',
         pgData,
         '-o',

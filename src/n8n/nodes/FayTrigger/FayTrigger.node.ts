@@ -144,13 +144,18 @@ export class FayTrigger implements INodeType {
   };
 
   async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+    // One clock reading for the staleness check and the duplicate check: read again after the
+    // awaits below, a redelivery that just passed the first could find its record expired.
+    const nowMs = Date.now();
     let event: FayWebhookEvent;
     try {
       const header = this.getHeaderData()['x-fay-signature'];
       const signature = Array.isArray(header) ? header[0] : header;
       const body = await rawBody(this.getRequestObject() as WebhookRequest);
-      event = await withSecrets(this, (secrets) =>
-        verifyWebhook({ rawBody: body, signature, secrets }),
+      event = await withSecrets(
+        this,
+        (secrets) => verifyWebhook({ rawBody: body, signature, secrets, nowMs }),
+        nowMs,
       );
     } catch (error) {
       return refuse(this, error);
@@ -160,9 +165,8 @@ export class FayTrigger implements INodeType {
       return ignore(this, { ignored: `${event.type} events are not selected in this trigger` });
     }
     const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().name}`;
-    const nowSeconds = Date.now() / 1000;
     const staticData = this.getWorkflowStaticData('node');
-    if (!acceptOnce(staticData, scope, event, DEFAULT_WEBHOOK_TOLERANCE_SECONDS, nowSeconds)) {
+    if (!acceptOnce(staticData, scope, event, DEFAULT_WEBHOOK_TOLERANCE_SECONDS, nowMs / 1000)) {
       return ignore(this, {
         duplicate: true,
         ignored: `event ${event.id} was received before; it starts the workflow once`,

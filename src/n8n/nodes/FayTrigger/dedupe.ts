@@ -15,8 +15,22 @@ export const MAX_REMEMBERED_EVENTS = 1000;
 /** Event id → the unix second after which a redelivery of it is refused as stale. */
 type Remembered = Map<string, number>;
 
-/** Per trigger (workflow id + node name): the ids this process accepted. */
+/** Per trigger (workflow id + node name): the ids this process accepted, newest expiry last. */
 const acceptedHere = new Map<string, Remembered>();
+
+/** The triggers this process still remembers ids for. */
+export function scopesRemembered(): string[] {
+  return [...acceptedHere.keys()];
+}
+
+/** Forgets triggers whose every id has expired (removed or renamed triggers would stay forever). */
+function sweep(nowSeconds: number): void {
+  for (const [scope, ids] of acceptedHere) {
+    let newest = -Infinity;
+    for (const expiry of ids.values()) newest = Math.max(newest, expiry);
+    if (newest < nowSeconds) acceptedHere.delete(scope);
+  }
+}
 
 /**
  * Entries are "<expiry> <id>" strings, not objects: n8n wraps every object in static data in a
@@ -56,6 +70,7 @@ export function acceptOnce(
   toleranceSeconds: number,
   nowSeconds: number,
 ): boolean {
+  sweep(nowSeconds);
   const all = remembered(staticData, scope, nowSeconds);
   if (all.has(event.id)) return false;
   all.set(event.id, event.created + toleranceSeconds);

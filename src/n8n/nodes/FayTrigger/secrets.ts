@@ -20,6 +20,16 @@ const SECRET_REFUSALS = new Set(['WEBHOOK_INVALID_SIGNATURE', 'WEBHOOK_NO_SECRET
 /** Per credential id: its secrets and when they were read. */
 const kept = new Map<string, { secrets: string[]; readAtMs: number }>();
 
+/** The credentials this process keeps secrets for. */
+export function credentialsKept(): string[] {
+  return [...kept.keys()];
+}
+
+/** Drops secrets past their max age, so a rotated-out secret does not stay in memory. */
+function evictOld(nowMs: number): void {
+  for (const [id, entry] of kept) if (nowMs - entry.readAtMs >= SECRETS_MAX_AGE_MS) kept.delete(id);
+}
+
 /** The Webhook Secret field: one secret, or several separated by commas while rotating. */
 export async function readSecrets(fn: IHookFunctions | IWebhookFunctions): Promise<string[]> {
   const credentials = await fn.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
@@ -39,9 +49,10 @@ export async function withSecrets<T>(
   verify: (secrets: string[]) => T,
   nowMs = Date.now(),
 ): Promise<T> {
+  evictOld(nowMs);
   const id = fn.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? undefined;
   const entry = id === undefined ? undefined : kept.get(id);
-  if (entry && nowMs - entry.readAtMs < SECRETS_MAX_AGE_MS) {
+  if (entry) {
     try {
       return verify(entry.secrets);
     } catch (error) {
