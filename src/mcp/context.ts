@@ -47,13 +47,18 @@ export function lazyClient(config: McpConfig): () => Promise<FayClient> {
   return async () => {
     const { apiKey } = config;
     if (!apiKey) throw new MissingApiKeyError();
-    client ??= new FayClient({
-      apiKey,
-      baseUrl: config.baseUrl,
-      allowInsecureHttp: config.allowInsecureHttp,
-      statusCallsPerHour: config.statusCallsPerHour,
-      userAgent: `fay-mcp/${PACKAGE_VERSION}`,
-    });
+    client ??= fayClient(config, apiKey);
     return client;
   };
+}
+
+/** The server's Fay client for `apiKey`; throws FayValidationError for a key the core refuses. */
+export function fayClient(config: McpConfig, apiKey: string): FayClient {
+  return new FayClient({
+    apiKey,
+    baseUrl: config.baseUrl,
+    allowInsecureHttp: config.allowInsecureHttp,
+    statusCallsPerHour: config.statusCallsPerHour,
+    userAgent: `fay-mcp/${PACKAGE_VERSION}`,
+  });
 }

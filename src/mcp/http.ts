@@ -21,10 +21,10 @@ import {
   FayValidationError,
   isLoopbackHost,
   PACKAGE_VERSION,
-  validateClientOptions,
+  type FayClient,
 } from '../core/index.js';
 import type { McpConfig } from './config.js';
-import { lazyClient } from './context.js';
+import { fayClient, lazyClient } from './context.js';
 import { MAX_BODY_BYTES, type HttpConfig } from './http-config.js';
 import { redactMessage } from './redact.js';
 import { createServer } from './server.js';
@@ -92,6 +92,12 @@ export interface RunningHttpServer {
   drain(): Promise<void>;
 }
 
+/** An authorized request: the Fay key it acts with, and the client for that key. */
+interface Caller {
+  key: string;
+  client: () => Promise<FayClient>;
+}
+
 export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<RunningHttpServer> {
   const tokens = http.tokens.map(digest);
   // Server-held key: one client, one status budget for every caller.
@@ -101,13 +107,14 @@ export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<Ru
   let draining = false;
   let onIdle = () => {};
 
-  /** Who is calling: the Fay key to use, or undefined after answering 401. */
-  function authorize(req: IncomingMessage, res: ServerResponse): { key: string } | undefined {
+  /** Who is calling: the Fay key and client to use, or undefined after answering 401. */
+  function authorize(req: IncomingMessage, res: ServerResponse): Caller | undefined {
     const bearer = bearerOf(req);
     const challenge = { 'www-authenticate': 'Bearer realm="fay-mcp"' };
-    if (config.apiKey) {
-      if (tokens.length === 0) return { key: config.apiKey }; // loopback without tokens
-      if (bearer !== undefined && isOneOf(bearer, tokens)) return { key: config.apiKey };
+    if (config.apiKey && sharedClient) {
+      const held = { key: config.apiKey, client: sharedClient };
+      if (tokens.length === 0) return held; // loopback without tokens
+      if (bearer !== undefined && isOneOf(bearer, tokens)) return held;
       refuse(
         res,
         401,
@@ -117,10 +124,11 @@ export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<Ru
       return undefined;
     }
     if (bearer !== undefined) {
-      // The core's own key rules (length, characters), before the key reaches a client or the
+      // The client applies the core's key rules (length, characters) before the key reaches the
       // redaction of every answer (a one-letter "key" would be redacted out of every word).
+      let client: FayClient;
       try {
-        validateClientOptions({ ...config, apiKey: bearer });
+        client = fayClient(config, bearer);
       } catch (error) {
         if (!(error instanceof FayValidationError)) throw error;
         const problem = error.field === 'apiKey' ? error.problem : undefined;
@@ -132,14 +140,18 @@ export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<Ru
         );
         return undefined;
       }
-      return { key: bearer };
+      return { key: bearer, client: async () => client };
     }
     refuse(res, 401, 'Send your Fay API key as "Authorization: Bearer <key>".', challenge);
     return undefined;
   }
 
-  async function serveMcp(req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
-    const client = sharedClient ?? lazyClient({ ...config, apiKey: key });
+  async function serveMcp(
+    req: IncomingMessage,
+    res: ServerResponse,
+    caller: Caller,
+  ): Promise<void> {
+    const { key, client } = caller;
     const server = createServer({ ...config, apiKey: key, keyFromClient: !sharedClient }, client);
     const transport = new RedactingHttpTransport(key, {
       sessionIdGenerator: undefined,
@@ -216,7 +228,7 @@ export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<Ru
       );
       return;
     }
-    await serveMcp(req, res, caller.key);
+    await serveMcp(req, res, caller);
   }
 
   const httpServer = createHttpServer((req, res) => {

@@ -1,8 +1,8 @@
-// Create a research and follow it: shared by fay_start_research (create only) and both paths of
-// fay_research (a plain call within its call window, a task up to FAY_MAX_WAIT_SECONDS). Both
-// are bounded by a deadline here, so neither path can outlast its window whatever Fay does.
+// Create a research and follow it: the create is shared by fay_start_research and fay_research's
+// task path (the task is answered once its job exists); createAndFollow is fay_research without a
+// task, within its call window. Both are bounded by a deadline here, whatever Fay does.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ConversationStatus, CreatedConversation } from '../core/index.js';
+import type { CreatedConversation } from '../core/index.js';
 import type { ResearchArgs } from './args.js';
 import type { ToolContext } from './context.js';
 import { notAnsweringMessage } from './errors.js';
@@ -37,8 +37,6 @@ export interface FollowOptions {
   /** Time budget from the start of the call, creation included. */
   maxWaitMs: number;
   onProgress: (progress: Progress) => void;
-  onCreated?: (created: CreatedConversation) => void;
-  onStatus?: (status: ConversationStatus) => void;
 }
 
 /**
@@ -56,7 +54,6 @@ export async function createAndFollow(
   const bound = options.maxWaitMs + CALL_MARGIN_MS;
   return withDeadline(bound, options.signal, async ({ signal, deadline }) => {
     const created = await createResearch(ctx, input, deadline);
-    options.onCreated?.(created);
     const outcome = await waitWithHeartbeat(client, created.requestId, {
       signal,
       maxWaitMs: options.maxWaitMs - (Date.now() - startedAt),
@@ -64,7 +61,6 @@ export async function createAndFollow(
       startedAt,
       initialStatus: created.status,
       onProgress: options.onProgress,
-      onStatus: options.onStatus,
     });
     if (outcome.done) {
       return stateResult(await completedState(client, outcome.status, signal));

@@ -26,7 +26,6 @@ export interface HeartbeatWaitOptions {
   startedAt: number;
   initialStatus: JobStatus;
   onProgress: (progress: Progress) => void;
-  onStatus?: (status: ConversationStatus) => void;
 }
 
 export type WaitOutcome =
@@ -90,7 +89,6 @@ export async function waitWithHeartbeat(
       onStatus: (current) => {
         const changed = current.status !== last;
         last = current.status;
-        options.onStatus?.(current);
         if (changed) beat();
       },
     });
