@@ -1,7 +1,7 @@
-// Turns any failure into a tool result the assistant can act on: isError, one sentence saying what
-// happened and what to do. The core's messages are already written for users; here we add what only
-// the MCP face knows (the env variable to set, the tool to call next, the argument names).
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+// The one sentence a user or assistant reads for any failure: what happened and what to do. The
+// core's messages are already written for users; here we add what only the MCP face knows (the
+// env variable to set, the tool to call next, the argument names). Tools, tasks and resources get
+// it as the context's describe(error).
 import {
   FayAuthenticationError,
   FayError,
@@ -9,48 +9,10 @@ import {
   FayResearchFailedError,
   FayStopNotConfirmedError,
   FayValidationError,
-} from '../core/index.js';
-import type { Logger } from './log.js';
-
-/** Thrown by the tools when the server was started without FAY_API_KEY. */
-export class MissingApiKeyError extends Error {
-  constructor() {
-    super(
-      'No Fay API key is configured. Add FAY_API_KEY (a key from your Fay dashboard) to the "env" ' +
-        'of the fay-mcp server in your MCP client configuration, then restart the client.',
-    );
-    this.name = 'MissingApiKeyError';
-  }
-}
-
-/** Fay did not answer within the call's deadline (see withDeadline). */
-export class FayNotAnsweringError extends Error {
-  readonly waitedMs: number;
-  /** The research concerned, when one was created or named. */
-  readonly requestId?: string;
-
-  constructor(waitedMs: number, requestId: string | undefined, cause: unknown) {
-    super(notAnsweringMessage(requestId, Math.round(waitedMs / 1000)), { cause });
-    this.name = 'FayNotAnsweringError';
-    this.waitedMs = waitedMs;
-    if (requestId !== undefined) this.requestId = requestId;
-  }
-}
-
-/** What a tool says when Fay did not answer in time: with the request_id when there is one. */
-export function notAnsweringMessage(requestId: string | undefined, seconds: number): string {
-  if (requestId === undefined) {
-    return (
-      `Fay is not answering: no answer within ${seconds} s, so a research started by this call ` +
-      'may or may not have been created. Try again in a few minutes (check the Fay dashboard ' +
-      'first to avoid a second, billed research).'
-    );
-  }
-  return (
-    `Fay is not answering: no answer about research ${requestId} within ${seconds} s. It may ` +
-    `still be running: call fay_get_research with request_id "${requestId}" in a few minutes.`
-  );
-}
+} from '../../core/index.js';
+import { MissingApiKeyError } from '../config/index.js';
+import { FayNotAnsweringError } from '../research/deadline.js';
+import { failedOnFay } from '../research/messages.js';
 
 // The core names its inputs in camelCase; the tools declare them as snake_case arguments.
 const ARGUMENT_NAMES: Record<string, string> = {
@@ -68,12 +30,6 @@ function retryHint(error: FayRateLimitError): string {
   // The full date and time: a pause of days must not read like one of minutes.
   const at = new Date(Date.now() + error.retryAfterMs).toISOString().slice(0, 19).replace('T', ' ');
   return `Retry after ${at} UTC.${job}`;
-}
-
-/** How a FAILED research is told: Fay's reason (its final period dropped) and what to do. */
-export function failedOnFay(errorMessage: string | null): string {
-  const reason = (errorMessage ?? 'Fay gave no reason').trim().replace(/[.!?\s]+$/, '');
-  return `failed on Fay's side: ${reason}. Rephrase the prompt or try again later.`;
 }
 
 /**
@@ -125,21 +81,4 @@ export function describeError(error: unknown, keyFromClient = false): string {
     return error.message;
   }
   return `Unexpected error in the Fay MCP server: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-// Failures worth a log line (bugs and infrastructure), not an assistant's or user's mistake.
-function isUnexpected(error: unknown): boolean {
-  return !(
-    error instanceof FayError ||
-    error instanceof MissingApiKeyError ||
-    error instanceof FayNotAnsweringError
-  );
-}
-
-/** The isError tool result for `error`; unexpected ones are logged with their stack. */
-export function errorResult(error: unknown, log?: Logger, keyFromClient = false): CallToolResult {
-  if (isUnexpected(error)) {
-    log?.log('error', error instanceof Error ? (error.stack ?? error.message) : String(error));
-  }
-  return { isError: true, content: [{ type: 'text', text: describeError(error, keyFromClient) }] };
 }
