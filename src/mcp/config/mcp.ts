@@ -65,7 +65,7 @@ export type ConfigResult = Loaded<McpConfig>;
 
 const ENV_NAMES: Record<string, string> = { apiKey: 'FAY_API_KEY', baseUrl: 'FAY_BASE_URL' };
 
-const refusal = (problems: string[]) =>
+const invalidEnv = (problems: string[]) =>
   invalidConfiguration(
     problems,
     'Fix the "env" entry of the fay-mcp server in your MCP client\'s configuration and restart it.',
@@ -84,21 +84,21 @@ function refusedForCleartext(baseUrl: string): boolean {
 /** The refusal for a client option the core rejected, named as its environment variable. */
 function clientOptionRefusal(error: FayValidationError, baseUrl: string): string {
   if (error.field === 'baseUrl' && refusedForCleartext(baseUrl)) {
-    return refusal([
+    return invalidEnv([
       'FAY_BASE_URL uses http:// on a host that is not this machine, so every request would ' +
         'send the API key unencrypted. Use https://, or set FAY_ALLOW_INSECURE_HTTP=1 if it is ' +
         'a trusted proxy on your own network',
     ]);
   }
   const variable = ENV_NAMES[error.field ?? ''];
-  if (variable === undefined || error.problem === undefined) return refusal([error.message]);
-  return refusal([`${variable} ${error.problem.replace(/\.$/, '')}`]);
+  if (variable === undefined || error.problem === undefined) return invalidEnv([error.message]);
+  return invalidEnv([`${variable} ${error.problem.replace(/\.$/, '')}`]);
 }
 
 /** Reads the configuration; on invalid values returns one message naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const parsed = parseVariables(envSchema, env);
-  if (!parsed.ok) return { ok: false, message: refusal(parsed.problems) };
+  if (!parsed.ok) return { ok: false, message: invalidEnv(parsed.problems) };
   const values = parsed.data;
   const allowInsecureHttp = ['1', 'true'].includes(values.FAY_ALLOW_INSECURE_HTTP ?? '0');
   let baseUrl: string;
