@@ -17,12 +17,11 @@ import {
   FayServerError,
   FayTimeoutError,
   FayValidationError,
-  describePause,
-  inSentence,
 } from './errors.js';
 import { networkErrorCode, parseRetryAfter, wasNeverSent, type Endpoint } from './retry.js';
 import { describeIssue, envelopeSchema, type Envelope } from './schemas.js';
 import type { TransportResponse } from './types.js';
+import { describePause, inSentence } from './wording.js';
 
 const EXCERPT_LENGTH = 200;
 

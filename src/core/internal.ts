@@ -5,3 +5,11 @@ export { promptSchema, validateClientOptions } from './input.js';
 export { isLoopbackHost, validateBaseUrl } from './network.js';
 export { redactError, redactText, REDACTED } from './redact.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+export {
+  describePause,
+  failureReason,
+  inSentence,
+  lastStatusNote,
+  stopNotConfirmed,
+  utcMinute,
+} from './wording.js';

@@ -2,7 +2,6 @@
 // results or typed errors, and give up cleanly on abort or maxWaitMs.
 import { linkSignal } from './abort.js';
 import {
-  describePause,
   FayAbortedError,
   FayAlreadyFinishedError,
   FayRateLimitError,
@@ -14,6 +13,7 @@ import {
 } from './errors.js';
 import { isTransient } from './retry.js';
 import type { ConversationStatus, Sleep, WaitOptions } from './types.js';
+import { describePause } from './wording.js';
 
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['COMPLETED', 'FAILED', 'STOPPED']);
 

@@ -49,7 +49,7 @@ function bodyText(body: unknown): string {
   return JSON.stringify(body);
 }
 
-export function createN8nTransport(fn: IExecuteFunctions, apiKey?: unknown): Transport {
+function createN8nTransport(fn: IExecuteFunctions, apiKey?: unknown): Transport {
   const key = keyOf(apiKey);
   return async (req) => {
     const options: IHttpRequestOptions = {
