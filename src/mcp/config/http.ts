@@ -3,7 +3,7 @@
 // loadHttpConfig. Like mcp.ts, a bad value is refused at start with one line naming it.
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
-import { isLoopbackHost } from '../../core/index.js';
+import { isLoopbackHost } from '../../core/internal.js';
 import { invalidConfiguration, list, number, parseVariables, type Loaded } from './rules.js';
 
 export interface HttpConfig {

@@ -1,6 +1,7 @@
 // The two ways a server gets its Fay client: built lazily from the server's own key, or built
 // for a key a caller sent (HTTP without FAY_API_KEY).
-import { FayClient, PACKAGE_VERSION, type Sleep } from '../../core/index.js';
+import { FayClient, type Sleep } from '../../core/index.js';
+import { PACKAGE_VERSION } from '../../core/internal.js';
 import { MissingApiKeyError, type McpConfig } from '../config/index.js';
 
 /**

@@ -2,7 +2,7 @@
 // client, the tools from the registry and the research resource. Over stdio one server lives for
 // the connection; over HTTP one is built per request (stateless), given the request's client.
 import type { FayClient, Sleep } from '../../core/index.js';
-import { PACKAGE_VERSION } from '../../core/index.js';
+import { PACKAGE_VERSION } from '../../core/internal.js';
 import type { McpConfig } from '../config/index.js';
 import { ResearchLog, type ToolContext } from '../research/context.js';
 import { HEARTBEAT_MS } from '../research/heartbeat.js';

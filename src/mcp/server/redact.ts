@@ -2,7 +2,7 @@
 // guard both transports scrub it from every string VALUE they send (never from keys, method
 // names or structure, which would corrupt the protocol), and the logger from every line.
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { redactText } from '../../core/index.js';
+import { redactText } from '../../core/internal.js';
 
 export function redactor(apiKey: string | undefined): (text: string) => string {
   return (text) => redactText(text, apiKey);

@@ -1,6 +1,6 @@
 // Pure checks on a request's Host and Origin, before anyone is authorized: each returns what to
 // add to the answer, or throws a Refusal.
-import { isLoopbackHost } from '../../../core/index.js';
+import { isLoopbackHost } from '../../../core/internal.js';
 import { Refusal } from './refusal.js';
 
 /** What a browser's CORS preflight from an allowed origin is answered with (204). */

@@ -2,7 +2,7 @@
 // method, authorization and the in-flight cap, each throwing a Refusal; one catch writes the
 // refusal (with WWW-Authenticate on a 401) or a 500.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PACKAGE_VERSION } from '../../../core/index.js';
+import { PACKAGE_VERSION } from '../../../core/internal.js';
 import type { HttpConfig, McpConfig } from '../../config/index.js';
 import type { Caller } from './authorize.js';
 import { checkHost, corsHeaders, PREFLIGHT_HEADERS } from './guards.js';

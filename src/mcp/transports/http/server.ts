@@ -3,7 +3,7 @@
 // call is decided by guards.ts, authorize.ts and in-flight.ts, and handler.ts answers.
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isLoopbackHost } from '../../../core/index.js';
+import { isLoopbackHost } from '../../../core/internal.js';
 import type { HttpConfig, McpConfig } from '../../config/index.js';
 import { authorizer } from './authorize.js';
 import { createHandler } from './handler.js';
