@@ -17,11 +17,6 @@ import {
 export interface McpConfig {
   apiKey: string | undefined;
   baseUrl: string;
-  /**
-   * True when the key is the caller's own (the HTTP server without FAY_API_KEY takes each client's
-   * key from its Authorization header): advice about a rejected key then points there.
-   */
-  keyFromClient?: boolean;
   /** FAY_ALLOW_INSECURE_HTTP=1: an http:// FAY_BASE_URL off this machine (a trusted proxy). */
   allowInsecureHttp: boolean;
   /** How long fay_research blocks before handing the request_id back. */

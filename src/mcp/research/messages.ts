@@ -1,6 +1,7 @@
 // What the MCP face says about a research's state; the same words whether they end a tool call,
 // a task or an error.
 import type { JobStatus } from '../../core/index.js';
+import { failureReason } from '../../core/internal.js';
 
 export function stillRunningMessage(requestId: string, status: JobStatus): string {
   return (
@@ -9,10 +10,9 @@ export function stillRunningMessage(requestId: string, status: JobStatus): strin
   );
 }
 
-/** How a FAILED research is told: Fay's reason (its final period dropped) and what to do. */
+/** How a FAILED research is told: Fay's reason and what to do. */
 export function failedOnFay(errorMessage: string | null): string {
-  const reason = (errorMessage ?? 'Fay gave no reason').trim().replace(/[.!?\s]+$/, '');
-  return `failed on Fay's side: ${reason}. Rephrase the prompt or try again later.`;
+  return `failed on Fay's side: ${failureReason(errorMessage)}. Rephrase the prompt or try again later.`;
 }
 
 /** What a tool says when Fay did not answer in time: with the request_id when there is one. */

@@ -26,6 +26,11 @@ const INSTRUCTIONS =
 export interface ServerOptions {
   /** The Fay client; default: one built from the config on first use (one status budget). */
   client?: () => Promise<FayClient>;
+  /**
+   * The key is the caller's own (HTTP without FAY_API_KEY takes it from the Authorization
+   * header): advice about a rejected key then points there. Default false.
+   */
+  keyFromClient?: boolean;
   /** Interval of progress notifications while a call waits (default HEARTBEAT_MS). */
   heartbeatMs?: number;
   /** The clock (default Date.now). */
@@ -37,7 +42,7 @@ export interface ServerOptions {
 export function createServer(config: McpConfig, options: ServerOptions = {}): FayMcpServer {
   const client = options.client ?? lazyClient(config, options.sleep);
   const redact = redactor(config.apiKey);
-  const describe = (error: unknown) => describeError(error, config.keyFromClient);
+  const describe = (error: unknown) => describeError(error, options.keyFromClient);
   const now = options.now ?? Date.now;
   // The store needs the logger, which needs the server: it reaches the logger when it logs.
   const taskStore = new FayTaskStore({

@@ -10,6 +10,7 @@ import {
   FayStopNotConfirmedError,
   FayValidationError,
 } from '../../core/index.js';
+import { stopNotConfirmed } from '../../core/internal.js';
 import { MissingApiKeyError } from '../config/index.js';
 import { FayNotAnsweringError } from '../research/deadline.js';
 import { failedOnFay } from '../research/messages.js';
@@ -67,8 +68,7 @@ export function describeError(error: unknown, keyFromClient = false): string {
   }
   if (error instanceof FayStopNotConfirmedError) {
     return (
-      `Fay did not confirm within ${Math.round(error.waitedMs / 1000)} s that research ` +
-      `${error.requestId} stopped, so it may still be running. Check it with fay_get_research ` +
+      `${stopNotConfirmed(error.requestId, error.waitedMs)}. Check it with fay_get_research ` +
       'and, if it is still PENDING or PROCESSING, call fay_stop_research again.'
     );
   }

@@ -37,7 +37,7 @@ export async function serveMcp(
   inFlight: InFlight,
 ): Promise<void> {
   const { key, client, keyFromClient } = caller;
-  const server = createServer({ ...config, apiKey: key, keyFromClient }, { client });
+  const server = createServer({ ...config, apiKey: key }, { client, keyFromClient });
   const transport = new RedactingHttpTransport(key, {
     sessionIdGenerator: undefined,
     maxRequestBodySize: MAX_BODY_BYTES,
