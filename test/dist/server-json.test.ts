@@ -94,7 +94,7 @@ it('offers the Streamable HTTP endpoint of a deployment as a remote', () => {
 });
 
 it('says the remote supports sign-in: the Authorization header is not required', () => {
-  const [remote] = server.remotes as Array<{
+  const [remote] = server.remotes as unknown as Array<{
     headers: Array<{ name: string; isRequired?: boolean; description: string }>;
   }>;
   const authorization = remote!.headers.find((header) => header.name === 'Authorization');
