@@ -2,7 +2,7 @@
 // checked against the local Fay server. Discovery, registration, the consent page (framing and
 // CSRF protection, a key Fay rejects, Deny), the code exchange with PKCE, refresh with rotation,
 // and the refusals: a wrong verifier, a redirect URI nobody registered, a code used twice.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   OAuthMetadataSchema,
   OAuthProtectedResourceMetadataSchema,
@@ -223,6 +223,34 @@ describe('consent page', () => {
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('iss')).toBe(server.url);
     expect(location.searchParams.has('code')).toBe(false);
+  });
+
+  it('at most 16 key checks in flight: one more is asked to try again, without a Fay call', async () => {
+    const release: Array<() => void> = [];
+    const checks: string[] = [];
+    const slow = await startOAuthServer({
+      fayUrl: fay.url,
+      checkKey: (key) =>
+        new Promise((resolve) => {
+          checks.push(key);
+          release.push(() => resolve({ ok: true }));
+        }),
+    });
+    try {
+      const request = await consentRequest(slow.url);
+      const submit = () =>
+        submitConsent(slow.url, { request, fay_api_key: KEY, decision: 'allow' });
+      const held = Array.from({ length: 16 }, submit);
+      await vi.waitFor(() => expect(checks).toHaveLength(16));
+      const extra = await submit();
+      expect(extra.status).toBe(200);
+      expect(await extra.text()).toContain('Too many sign-ins are being checked right now');
+      expect(checks).toHaveLength(16);
+      for (const done of release) done();
+      for (const answer of await Promise.all(held)) expect(answer.status).toBe(302);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('a POST from another origin (CSRF) is refused without checking the key', async () => {
