@@ -356,3 +356,89 @@ describe('token endpoint', () => {
     }
   });
 });
+
+describe('hostile input', () => {
+  const json = (path: string, init: RequestInit) => fetch(`${server.url}${path}`, init);
+
+  it('each bad request gets its OAuth error and status, and the server keeps answering', async () => {
+    const cases: Array<[string, RequestInit, number, string]> = [
+      [
+        '/register',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' },
+        400,
+        'invalid_client_metadata',
+      ],
+      [
+        '/register',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            redirect_uris: ['https://a.example/cb'],
+            client_name: 'x'.repeat(20_000),
+          }),
+        },
+        400,
+        'invalid_request',
+      ],
+      [
+        '/register',
+        { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' },
+        400,
+        'invalid_request',
+      ],
+      ['/register', { method: 'GET' }, 405, 'method_not_allowed'],
+      [
+        '/token',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=password&username=a',
+        },
+        400,
+        'unsupported_grant_type',
+      ],
+      [
+        '/token',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=authorization_code&grant_type=refresh_token',
+        },
+        400,
+        'invalid_request',
+      ],
+      [
+        '/token',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=refresh_token&refresh_token=fay-mcp.rt.%00%FF&client_id=c',
+        },
+        400,
+        'invalid_grant',
+      ],
+      [
+        '/token',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=authorization_code&code=x&code_verifier=short&client_id=c&redirect_uri=x',
+        },
+        400,
+        'invalid_grant',
+      ],
+    ];
+    for (const [path, init, status, error] of cases) {
+      const response = await json(path, init);
+      expect(response.status, `${path} ${String(init.body).slice(0, 40)}`).toBe(status);
+      expect(await response.json()).toMatchObject({ error });
+    }
+    const duplicated = await fetch(`${server.url}/authorize?client_id=a&client_id=b`, {
+      redirect: 'manual',
+    });
+    expect(duplicated.status).toBe(400);
+    expect(await duplicated.text()).toContain('client_id is given twice');
+    expect((await json('/.well-known/oauth-authorization-server', {})).status).toBe(200);
+  });
+});
