@@ -28,22 +28,25 @@ const SALT = 'fay-mcp oauth seal v1';
 /** Why a token did not open. The words are for the client; they never quote the token. */
 export type SealFailure = 'malformed' | 'unopenable' | 'audience' | 'expired';
 
+const REASONS: Record<SealFailure, string> = {
+  malformed: 'is not one this server issued',
+  unopenable: 'is not valid here (altered, or sealed with a secret this server does not hold)',
+  audience: 'was issued for another server',
+  expired: 'has expired',
+};
+
 export class SealError extends Error {
   readonly failure: SealFailure;
   readonly purpose: Purpose;
+  /** What is wrong, to follow a subject: "is not valid here (…)", "has expired". */
+  readonly reason: string;
 
   constructor(failure: SealFailure, purpose: Purpose) {
-    super(
-      {
-        malformed: `This is not a ${purpose} token of this server.`,
-        unopenable: `The ${purpose} token is not valid here (altered, or sealed with a secret this server does not hold).`,
-        audience: `The ${purpose} token was issued for another server.`,
-        expired: `The ${purpose} token has expired.`,
-      }[failure],
-    );
+    super(`The ${purpose} token ${REASONS[failure]}.`);
     this.name = 'SealError';
     this.failure = failure;
     this.purpose = purpose;
+    this.reason = REASONS[failure];
   }
 }
 
