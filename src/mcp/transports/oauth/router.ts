@@ -3,6 +3,7 @@
 // are what /mcp needs (the Fay key inside a sealed access token, and the WWW-Authenticate of a 401).
 // The JSON endpoints follow the MCP SDK's handlers: guards throw OAuthErrors, one catch answers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OAuthSettings } from '../../config/index.js';
 import { handleAuthorize } from './authorize.js';
 import { bounded, type CheckKey } from './check-key.js';
 import { ClientMetadataFetcher, type ClientMetadataOptions } from './client-metadata.js';
@@ -24,7 +25,6 @@ import {
 import { register } from './register.js';
 import { NO_STORE, sendJson } from './respond.js';
 import { SEALED_PREFIX, SealError, Sealer } from './seal.js';
-import type { OAuthSettings } from '../../config/index.js';
 import { token } from './token.js';
 
 export interface OAuthOptions {
