@@ -1,14 +1,36 @@
 // Hostile inputs and faults against the MCP server over stdio: the built server, a real SDK client
 // (or raw bytes on stdin) and the local Fay server. Each test stands alone.
-import { spawn } from 'node:child_process';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { API_KEY, BIN, call, fay, runUntilExit, session, textOf } from './support.ts';
+import { startFayServer, type FayServer, type FayServerOptions } from '../support/fay-server.ts';
+import {
+  API_KEY,
+  callTool,
+  runUntilExit,
+  spawnBin,
+  stdioSession as session,
+  textOf,
+  type Session,
+} from '../support/mcp.ts';
 
 const DAY_MS = 86_400_000;
 /** The core's per-attempt timeout: a tool that answers before it was not held by Fay's hang. */
 const CORE_ATTEMPT_TIMEOUT_MS = 30_000;
 const HANG = { kind: 'slow', delayMs: 600_000, times: Infinity } as const;
+
+/** A local Fay server accepting `apiKey`, closed when the test ends. */
+async function fay(options: FayServerOptions = {}, apiKey = API_KEY): Promise<FayServer> {
+  const server = await startFayServer({ apiKeys: [apiKey], jobDurationMs: 100, ...options });
+  onTestFinished(() => server.close());
+  return server;
+}
+
+/** A tool call and how long it took to answer. */
+async function call(s: Session, name: string, args: Record<string, unknown>) {
+  const started = Date.now();
+  const result = await callTool(s, name, args);
+  return { result, ms: Date.now() - started };
+}
 
 function env(baseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return { FAY_API_KEY: API_KEY, FAY_BASE_URL: baseUrl, ...extra };
@@ -65,20 +87,11 @@ describe('a stdin line over the 10 MiB transport limit', () => {
 
 describe('a client that closes the pipe early', () => {
   it('ends quietly (exit 0, no stack trace) when its answer can no longer be written', async () => {
-    const child = spawn(process.execPath, [BIN], {
-      env: env('http://127.0.0.1:9'),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    onTestFinished(() => {
-      if (child.exitCode === null) child.kill();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.stdout.destroy(); // the reader is gone, as with `fay-mcp | head -c 0`
+    const { child, exited, stderr } = spawnBin(env('http://127.0.0.1:9'));
+    child.stdout?.destroy(); // the reader is gone, as with `fay-mcp | head -c 0`
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: {} })}\n`);
     expect(await exited).toBe(0);
-    expect(stderr).not.toMatch(/EPIPE|Error|at /);
+    expect(stderr()).not.toMatch(/EPIPE|Error|at /);
   });
 });
 

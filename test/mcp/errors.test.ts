@@ -9,14 +9,14 @@ import { startFayServer } from '../support/fay-server.ts';
 import {
   API_KEY,
   useLocalFay,
-  BIN,
-  connect,
+  builtBin,
+  stdioSession,
   pollUntilFinal,
   serverEnv,
   stateOf,
   textOf,
   type Session,
-} from './harness.ts';
+} from '../support/mcp.ts';
 
 const local = useLocalFay();
 
@@ -94,23 +94,23 @@ describe('bad arguments', () => {
   it.each(cases)(
     '%s, bad argument %# → isError saying what to fix, nothing sent to Fay',
     async (name, args, message) => {
-      const before = local.fay.requests.length;
-      const result = await callWith(local.session, name, args);
+      const own = await local.ownSession();
+      const result = await callWith(own, name, args);
       expect(result.isError).toBe(true);
       expect(textOf(result)).toBe(message);
-      expect(local.fay.requests.length).toBe(before);
+      expect(own.calls()).toEqual({ create: 0, status: 0, output: 0, stop: 0 });
     },
   );
 
   it('a JSON Schema without a schema keyword: refused by the core before any request', async () => {
-    const before = local.fay.requests.length;
-    const result = await callWith(local.session, 'fay_start_research', {
+    const own = await local.ownSession();
+    const result = await callWith(own, 'fay_start_research', {
       prompt: 'x',
       output_schema: { foo: 1 },
     });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/output_schema does not look like a JSON Schema/);
-    expect(local.fay.requests.length).toBe(before);
+    expect(own.calls()).toEqual({ create: 0, status: 0, output: 0, stop: 0 });
   });
 
   it('accepts output_schema given as JSON text', async () => {
@@ -132,7 +132,7 @@ describe('bad arguments', () => {
 
 describe('API key', () => {
   it('without FAY_API_KEY: starts, lists tools, and every call says how to set the key', async () => {
-    const keyless = await connect({ FAY_BASE_URL: local.fay.url });
+    const keyless = await stdioSession({ FAY_BASE_URL: local.fay.url });
     try {
       const { tools } = await keyless.client.listTools();
       expect(tools).toHaveLength(4);
@@ -153,7 +153,7 @@ describe('API key', () => {
 
   it('a key Fay rejects: says how to replace it, and never shows it', async () => {
     const wrongKey = 'fay_wrong_key_Pp3v9';
-    const wrong = await connect(serverEnv(local.fay.url, { FAY_API_KEY: wrongKey }));
+    const wrong = await stdioSession(serverEnv(local.fay.url, { FAY_API_KEY: wrongKey }));
     try {
       const result = await callWith(wrong, 'fay_research', { prompt: 'x' });
       expect(result.isError).toBe(true);
@@ -173,7 +173,7 @@ describe('rate limit', () => {
       rateLimitWindowMs: 3_600_000,
       retryAfter: 'seconds',
     });
-    const session = await connect(serverEnv(limited.url));
+    const session = await stdioSession(serverEnv(limited.url));
     try {
       const first = await callWith(session, 'fay_start_research', { prompt: 'first' });
       expect(first.isError).toBeFalsy();
@@ -183,7 +183,7 @@ describe('rate limit', () => {
       expect(textOf(second)).toMatch(
         /^Fay's rate limit was reached\. Retry after \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\.$/,
       );
-      expect(limited.count('create')).toBe(2);
+      expect(limited.calls({ apiKey: API_KEY }).create).toBe(2);
     } finally {
       await session.close();
       await limited.close();
@@ -192,7 +192,7 @@ describe('rate limit', () => {
 
   it('a spent FAY_STATUS_CALLS_PER_HOUR budget: isError naming the setting, nothing sent', async () => {
     const fay = await startFayServer({ apiKeys: [API_KEY], jobDurationMs: 60_000 });
-    const session = await connect({ ...serverEnv(fay.url), FAY_STATUS_CALLS_PER_HOUR: '1' });
+    const session = await stdioSession({ ...serverEnv(fay.url), FAY_STATUS_CALLS_PER_HOUR: '1' });
     try {
       const started = await callWith(session, 'fay_start_research', { prompt: 'budget' });
       const { request_id } = started.structuredContent as { request_id: string };
@@ -203,7 +203,7 @@ describe('rate limit', () => {
       expect(textOf(second)).toMatch(
         /^The status-check budget set by FAY_STATUS_CALLS_PER_HOUR is spent for this hour\. Retry after \d{4}-\d\d-\d\d /,
       );
-      expect(fay.count('status')).toBe(1);
+      expect(fay.calls({ requestId: request_id }).status).toBe(1);
     } finally {
       await session.close();
       await fay.close();
@@ -224,7 +224,7 @@ function runNode(args: string[], env: Record<string, string>) {
 }
 
 describe('configuration', () => {
-  const runBin = (env: Record<string, string>) => runNode([BIN], env);
+  const runBin = (env: Record<string, string>) => runNode([builtBin()], env);
 
   it.each([
     [{ FAY_CALL_WINDOW_SECONDS: 'soon' }, /FAY_CALL_WINDOW_SECONDS must be a number of seconds/],
@@ -246,7 +246,7 @@ describe('configuration', () => {
 
 describe('stdout', () => {
   it('carries only JSON-RPC lines, logging notifications included once enabled', async () => {
-    const child = spawn(process.execPath, [BIN], {
+    const child = spawn(process.execPath, [builtBin()], {
       env: { ...serverEnv(local.fay.url), PATH: process.env.PATH },
     });
     const lines: string[] = [];
@@ -295,7 +295,7 @@ describe('stdout', () => {
   it("gets nothing from the process's console: debug, dir, table… all go to stderr", async () => {
     // The process a client runs (bin.js), then console output as any library loaded in it makes.
     const script =
-      `await import(${JSON.stringify(pathToFileURL(BIN).href)});` +
+      `await import(${JSON.stringify(pathToFileURL(builtBin()).href)});` +
       "console.log('log-line'); console.info('info-line'); console.debug('debug-line');" +
       "console.dir({ dir: 'dir-line' }); console.table([{ table: 'table-line' }]);" +
       'process.exit(0);';

@@ -6,7 +6,8 @@ import {
   CreateTaskResultSchema,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
-import { useLocalFay, pollUntilFinal, stateOf, textOf } from './harness.ts';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { useLocalFay, pollUntilFinal, stateOf, textOf } from '../support/mcp.ts';
 
 const local = useLocalFay();
 
@@ -125,8 +126,8 @@ describe('resources', () => {
 });
 
 describe('tasks', () => {
-  async function createTask(prompt: string) {
-    const { task } = await local.session.client.request(
+  async function createTask(prompt: string, client: Client = local.session.client) {
+    const { task } = await client.request(
       { method: 'tools/call', params: { name: 'fay_research', arguments: { prompt } } },
       CreateTaskResultSchema,
       { task: { ttl: 60_000 } },
@@ -233,10 +234,10 @@ describe('tasks', () => {
   });
 
   it('a task with bad arguments is refused before any task, with the message naming the field', async () => {
-    const before = local.fay.count('create');
-    await expect(createTask('')).rejects.toThrow(
+    const own = await local.ownSession();
+    await expect(createTask('', own.client)).rejects.toThrow(
       /Invalid arguments for tool fay_research: prompt is empty: write the question to research\. at prompt$/,
     );
-    expect(local.fay.count('create')).toBe(before);
+    expect(own.calls()).toEqual({ create: 0, status: 0, output: 0, stop: 0 });
   });
 });

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import {
   useLocalFay,
-  connect,
+  connectStdio,
   pollUntilFinal,
   serverEnv,
   stateOf,
   textOf,
   answerOf,
   type Session,
-} from './harness.ts';
+} from '../support/mcp.ts';
 
 const local = useLocalFay();
 
@@ -136,7 +136,7 @@ describe('fay_research', () => {
 describe('call window', () => {
   let windowed: Session;
   beforeAll(async () => {
-    windowed = await connect(serverEnv(local.fay.url, { FAY_CALL_WINDOW_SECONDS: '1' }));
+    windowed = await connectStdio(serverEnv(local.fay.url, { FAY_CALL_WINDOW_SECONDS: '1' }));
   });
   afterAll(() => windowed?.close());
 

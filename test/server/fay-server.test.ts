@@ -518,6 +518,25 @@ describe('request recording', () => {
     expect(server.count('status', { statusCode: 404 })).toBe(1);
     expect(server.count(undefined, (r) => r.requestId === id)).toBe(2);
   });
+
+  it('counts calls per research, per key and per account, whatever else the server serves', async () => {
+    const { server } = await start();
+    const mine = server.openAccount();
+    const id = (await create(server, { prompt: 'mine' }, mine)).json.data.request_id as string;
+    await status(server, id, mine);
+    await stop(server, id, mine);
+    // Traffic of the default account, and of a key no account has, around it.
+    const theirs = await createId(server, 'theirs');
+    await status(server, theirs);
+    await status(server, id, 'not_a_key_at_all');
+    expect(server.calls({ requestId: id })).toEqual({ create: 1, status: 2, output: 0, stop: 1 });
+    expect(server.calls({ apiKey: mine })).toEqual({ create: 1, status: 1, output: 0, stop: 1 });
+    expect(server.calls({ apiKey: 'not_a_key_at_all' })).toMatchObject({ status: 1 });
+    expect(server.calls({ account: 0 })).toEqual({ create: 1, status: 1, output: 0, stop: 0 });
+    // A new account's jobs are its own.
+    expectError(await status(server, id), 404, 'REQUEST_NOT_FOUND');
+    expect(server.openAccount()).not.toBe(mine);
+  });
 });
 
 describe('webhooks', () => {

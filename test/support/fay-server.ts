@@ -3,7 +3,8 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleApi, jobOutput, type ApiContext } from './fay-server/api.ts';
+import { randomBytes } from 'node:crypto';
+import { accountOf, bearerKey, handleApi, jobOutput, type ApiContext } from './fay-server/api.ts';
 import {
   BEFORE_PROCESSING,
   FaultPlan,
@@ -17,6 +18,7 @@ import { RateLimiter } from './fay-server/rate-limit.ts';
 import { fail, type Reply } from './fay-server/reply.ts';
 import { newEventId, WebhookSender } from './fay-server/webhooks.ts';
 import type {
+  CallScope,
   Endpoint,
   FayServer,
   FayServerOptions,
@@ -114,7 +116,8 @@ export async function startFayServer(options: FayServerOptions = {}): Promise<Fa
   const ctx: ApiContext = {
     jobs,
     apiKeys: new Set(options.apiKeys ?? [DEFAULT_KEY]),
-    otherAccounts: options.otherAccounts ?? [],
+    // A copy: openAccount adds accounts, and the caller's options stay as given.
+    otherAccounts: (options.otherAccounts ?? []).map((keys) => [...keys]),
     limiter: new RateLimiter(
       options.rateLimits ?? {},
       options.rateLimitWindowMs ?? DEFAULT_WINDOW_MS,
@@ -181,6 +184,12 @@ export async function startFayServer(options: FayServerOptions = {}): Promise<Fa
       body: parsedBody(rawBody),
       at,
     };
+    const apiKey = bearerKey(req.headers.authorization);
+    if (apiKey !== undefined) {
+      record.apiKey = apiKey;
+      const account = accountOf(ctx, apiKey);
+      if (account !== undefined) record.account = account;
+    }
     requests.push(record);
     // Unknown routes answer 404 before auth, as web frameworks do (auth guards the known routes).
     if (route.endpoint === 'unknown') {
@@ -244,6 +253,18 @@ export async function startFayServer(options: FayServerOptions = {}): Promise<Fa
       return requests.filter(
         (r) => (endpoint === undefined || r.endpoint === endpoint) && matches(r, filter),
       ).length;
+    },
+    calls(scope: CallScope) {
+      const counts: Record<Endpoint, number> = { create: 0, status: 0, output: 0, stop: 0 };
+      for (const r of requests) {
+        if (r.endpoint !== 'unknown' && matches(r, scope)) counts[r.endpoint] += 1;
+      }
+      return counts;
+    },
+    openAccount() {
+      const key = `fay_account_${randomBytes(8).toString('hex')}`;
+      ctx.otherAccounts.push([key]);
+      return key;
     },
     jobState(requestId) {
       const job = jobs.get(requestId);
