@@ -177,6 +177,17 @@ export interface FayServer {
   port: number;
   /** Every request, in arrival order. */
   requests: RecordedRequest[];
+  /**
+   * The server without its socket, as a core client transport (for in-process tests that run on
+   * fake timers): requests are recorded and answered as over HTTP, faults included.
+   */
+  transport: (req: {
+    method: 'GET' | 'POST';
+    url: string;
+    headers: Record<string, string>;
+    body?: string;
+    signal: AbortSignal;
+  }) => Promise<{ status: number; headers: { get(name: string): string | null }; body: string }>;
   count(endpoint?: RecordedEndpoint, filter?: RequestFilter): number;
   /** Requests of each endpoint (answered, refused or dropped) made in `scope`. */
   calls(scope: CallScope): Record<Endpoint, number>;
