@@ -1,19 +1,34 @@
-// The one MCP test harness. The server as a process: the BUILT bin (dist/mcp/bin.js, as a client
-// spawns it) driven by the SDK's own Client over stdio, by raw bytes on its stdin, or started with
-// --http and driven over Streamable HTTP. Importing this file registers no hook: what a helper
-// cleans up is registered by calling it (onTestFinished inside a test; useLocalFay's hooks at the
-// top of a file).
+// The one MCP test harness, for two tiers.
+// - In process: the server built by createServer, as bin.js builds it, linked to the SDK's own
+//   Client by InMemoryTransport, its Fay client reaching the local Fay server through the
+//   server's in-process transport. No build, no child process, and on fake timers (useVirtualTime)
+//   a 7 s job or a 45 s call window takes milliseconds.
+// - As a process: the BUILT bin (dist/mcp/bin.js, as a client spawns it) driven by the SDK's
+//   Client over stdio, by raw bytes on its stdin, or started with --http and driven over
+//   Streamable HTTP: for what only a process shows.
+// Importing this file registers no hook: what a helper cleans up is registered by calling it
+// (onTestFinished inside a test; useLocalFay's or useVirtualTime's hooks at the top of a file).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, expect, onTestFinished } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, onTestFinished, vi } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { startFayServer, type Endpoint, type FayServer } from './fay-server.ts';
+import { FayClient } from '../../src/core/index.ts';
+import { loadConfig, MissingApiKeyError } from '../../src/mcp/config/index.ts';
+import { createServer, type ServerOptions } from '../../src/mcp/server/create-server.ts';
+import { redactMessage } from '../../src/mcp/server/redact.ts';
+import {
+  startFayServer,
+  type Endpoint,
+  type FayServer,
+  type FayServerOptions,
+} from './fay-server.ts';
 
 export const BIN = fileURLToPath(new URL('../../dist/mcp/bin.js', import.meta.url));
 /** Distinctive, so any leak of it is visible. */
@@ -29,6 +44,141 @@ export function builtBin(): string {
 
 export function serverEnv(baseUrl: string, extra: Record<string, string> = {}) {
   return { FAY_API_KEY: API_KEY, FAY_BASE_URL: baseUrl, ...extra };
+}
+
+// ---------------------------------------------------------------------------------------------
+// in process
+
+/**
+ * For the calling file: setTimeout, setInterval and Date are fake in each test (setImmediate and
+ * I/O stay real), so waits run in virtual time; `settle` moves the clock.
+ */
+export function useVirtualTime(): void {
+  beforeEach(() => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+}
+
+/**
+ * Resolves with `work` once it settles, moving virtual time from timer to timer while it runs
+ * (each step first lets pending promises and I/O run). Under real timers it simply awaits.
+ */
+export async function settle<T>(work: Promise<T>): Promise<T> {
+  let settled = false;
+  work.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  if (!vi.isFakeTimers()) return work;
+  for (let steps = 0; !settled; steps++) {
+    if (steps > 100_000) throw new Error('settle: the work never settled');
+    if (vi.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+    else await vi.advanceTimersToNextTimerAsync();
+  }
+  return work;
+}
+
+/** A local Fay server for one test (closed when it ends), on the clock of the moment (fake or not). */
+export async function localFay(options: FayServerOptions = {}): Promise<FayServer> {
+  const fay = await startFayServer({ apiKeys: [API_KEY], now: () => Date.now(), ...options });
+  onTestFinished(() => fay.close());
+  return fay;
+}
+
+let testStderr: { text: string } | undefined;
+
+/**
+ * What in-process servers write to stderr during the calling test, kept instead of printed (the
+ * servers of one test share it); restored when the test ends.
+ */
+function captureStderr(): () => string {
+  if (!testStderr) {
+    const captured = { text: '' };
+    const original = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      captured.text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+      return true;
+    }) as typeof process.stderr.write;
+    testStderr = captured;
+    onTestFinished(() => {
+      process.stderr.write = original;
+      testStderr = undefined;
+    });
+  }
+  const captured = testStderr;
+  return () => captured.text;
+}
+
+export interface InProcessSession extends Session {
+  /** The Fay key the server runs with ('' for none). */
+  key: string;
+  /** Calls this session's key made to Fay. */
+  calls(): Record<Endpoint, number>;
+}
+
+/**
+ * The server built in this process from `env` (as bin.js builds it; FAY_BASE_URL is `fay`'s, and
+ * FAY_API_KEY, unless given, the key of a new account on `fay`), an SDK Client linked to it by
+ * InMemoryTransport. Its Fay client reaches `fay` through `fay.transport`. Closed when the test
+ * ends, and what the client received is checked for API_KEY.
+ */
+export async function inProcessSession(
+  fay: FayServer,
+  env: Record<string, string> = {},
+  options: Pick<ServerOptions, 'heartbeatMs' | 'keyFromClient'> = {},
+): Promise<InProcessSession> {
+  const key = env.FAY_API_KEY ?? fay.openAccount();
+  const loaded = loadConfig({ FAY_BASE_URL: fay.url, ...env, FAY_API_KEY: key });
+  if (!loaded.ok) throw new Error(loaded.message);
+  const { config } = loaded;
+  let fayClient: FayClient | undefined;
+  const server = createServer(config, {
+    ...options,
+    now: () => Date.now(),
+    // As the server's own lazy client, with the in-process transport.
+    client: async () => {
+      if (!config.apiKey) throw new MissingApiKeyError();
+      fayClient ??= new FayClient({
+        apiKey: config.apiKey,
+        baseUrl: config.baseUrl,
+        allowInsecureHttp: config.allowInsecureHttp,
+        statusCallsPerHour: config.statusCallsPerHour,
+        transport: fay.transport,
+      });
+      return fayClient;
+    },
+  });
+  const stderr = captureStderr();
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  // The server's side scrubs the key from what it sends, as the stdio and HTTP transports do.
+  const send = serverSide.send.bind(serverSide);
+  serverSide.send = (message, sendOptions) =>
+    send(redactMessage(message, config.apiKey), sendOptions);
+  const received: JSONRPCMessage[] = [];
+  // Protocol.connect keeps a handler set before it and calls it for every message.
+  clientSide.onmessage = (message) => {
+    received.push(message);
+  };
+  const client = new Client({ name: 'fay-mcp-test', version: '1.0.0' });
+  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  const session: InProcessSession = {
+    client,
+    received,
+    stderr,
+    close: () => client.close(),
+    key,
+    calls: () => fay.calls({ apiKey: key }),
+  };
+  onTestFinished(async () => {
+    await session.close();
+    expectNoKey(session);
+  });
+  return session;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,7 +439,7 @@ export interface RoundRobinProxy {
 export async function startRoundRobinProxy(upstreams: string[]): Promise<RoundRobinProxy> {
   const hits = upstreams.map(() => 0);
   let next = 0;
-  const server: Server = createServer((req, res) => {
+  const server: Server = createHttpServer((req, res) => {
     const index = next++ % upstreams.length;
     hits[index]! += 1;
     const target = new URL(upstreams[index]!);
