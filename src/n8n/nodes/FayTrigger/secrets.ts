@@ -9,7 +9,7 @@ import type {
   IHookFunctions,
   IWebhookFunctions,
 } from 'n8n-workflow';
-import { FayError } from '../../../core/index.js';
+import { FayError } from '../../../core/portable.js';
 
 export const CREDENTIAL_TYPE = 'fayApi';
 export const SECRETS_MAX_AGE_MS = 60_000;
