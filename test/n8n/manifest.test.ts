@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ICredentialType, INodeType } from 'n8n-workflow';
+import { PACKAGE_VERSION } from '../../src/core/internal.ts';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const root = path.join(repo, 'src', 'n8n');
@@ -75,12 +76,13 @@ describe('the n8n package manifest', () => {
     );
   });
 
-  it('is released with the version of the repository (the fay-mcp package)', () => {
+  it('is released with the version of the repository (fay-mcp, and the core it bundles)', () => {
     const root = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as {
       name: string;
       version: string;
     };
     expect(root.name).not.toBe(pkg.name); // n8n's scanner takes the first package with our name
     expect(pkg.version).toBe(root.version);
+    expect(PACKAGE_VERSION).toBe(root.version); // kept equal by scripts/version.ts
   });
 });
