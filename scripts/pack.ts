@@ -7,7 +7,7 @@
 // release ships.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -56,5 +56,6 @@ if (import.meta.main) {
   const outDir = join(ROOT, process.argv[2] ?? 'release');
   const written = [await packN8n(outDir), await packFayMcp(outDir)];
   written.push((await buildMcpb(false, outDir)).path);
+  await rm(join(outDir, '.tmp'), { recursive: true, force: true }); // the bundle's stage folder
   process.stdout.write(`${written.join('\n')}\n`);
 }
