@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   // n8n's own community-node rules on the n8n package (src/n8n/package.json and its sources).
-  // test/n8n/scanner.test.ts also runs n8n's scanner itself, with its stricter rule sets.
+  // test/dist/n8n-scanner.test.ts also runs n8n's scanner itself, with its stricter rule sets.
   {
     files: ['src/n8n/**/*.ts', 'src/n8n/package.json'],
     extends: [n8nCommunityNodesPlugin.configs.recommended],
