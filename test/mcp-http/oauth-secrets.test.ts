@@ -5,7 +5,7 @@
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
-import { LIST_TOOLS, post, startHttpServer, type HttpServerProcess } from './harness.ts';
+import { LIST_TOOLS, post, startHttpServer, type HttpServerProcess } from '../support/mcp.ts';
 import {
   authorizeParams,
   authorizeUrl,

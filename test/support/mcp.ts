@@ -130,7 +130,7 @@ export interface InProcessSession extends Session {
 export async function inProcessSession(
   fay: FayServer,
   env: Record<string, string> = {},
-  options: Pick<ServerOptions, 'heartbeatMs' | 'keyFromClient'> = {},
+  options: Pick<ServerOptions, 'heartbeatMs' | 'keySource'> = {},
 ): Promise<InProcessSession> {
   const key = env.FAY_API_KEY ?? fay.openAccount();
   const loaded = loadConfig({ FAY_BASE_URL: fay.url, ...env, FAY_API_KEY: key });
