@@ -6,9 +6,26 @@ import { Experimental_StdioMCPTransport } from '@ai-sdk/mcp/mcp-stdio';
 import { loadMcpTools } from '@langchain/mcp-adapters';
 import { ToolMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { BIN, serverEnv, useLocalFay } from './harness.ts';
+import { LIMIT, partsOf, untilCompleted } from './long-answers-support.ts';
 
 const local = useLocalFay();
+
+/** A completed research whose answer comes in many parts. */
+async function longResearch(prompt: string): Promise<{ id: string; parts: number }> {
+  const started = (await local.session.client.callTool({
+    name: 'fay_start_research',
+    arguments: { prompt: `${prompt} [fay:long=600000] [fay:duration=50]` },
+  })) as CallToolResult;
+  const id = partsOf(started).request_id;
+  await untilCompleted(local.fay, id);
+  const first = (await local.session.client.callTool({
+    name: 'fay_get_research',
+    arguments: { request_id: id },
+  })) as CallToolResult;
+  return { id, parts: partsOf(first).parts };
+}
 
 /** How many times `needle` occurs in `haystack`. */
 const occurrences = (haystack: string, needle: string) => haystack.split(needle).length - 1;
@@ -32,6 +49,23 @@ describe('LangChain (@langchain/mcp-adapters)', () => {
     expect(message).toBeInstanceOf(ToolMessage);
     const modelSees = JSON.stringify(message.content);
     expect(occurrences(modelSees, '# Research: Kelp forests')).toBe(1);
+  });
+
+  it('what its model reads of a long answer stays under the limit, part after part', async () => {
+    const { id, parts } = await longResearch('LangChain long');
+    expect(parts).toBeGreaterThan(5);
+    const tool = await langchainTool('fay_get_research');
+    for (const part of [1, 2, parts]) {
+      const message = (await tool.invoke({
+        type: 'tool_call',
+        id: `call-${part}`,
+        name: 'fay_get_research',
+        args: { request_id: id, part },
+      })) as ToolMessage;
+      const modelSees = JSON.stringify(message.content);
+      expect(modelSees.length).toBeLessThan(LIMIT);
+      expect(modelSees).toContain(`part ${part} of ${parts}`);
+    }
   });
 
   it('an output_schema object passes its own check of the declared schema', async () => {
@@ -86,6 +120,39 @@ describe('AI SDK (@ai-sdk/mcp)', () => {
       ) as { city: string };
       expect(typeof answer.city).toBe('string');
       expect(occurrences(modelSees, answer.city)).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('AI SDK (@ai-sdk/mcp), long answers', () => {
+  it('what its model reads of each part stays under the limit', async () => {
+    const { id, parts } = await longResearch('AI SDK long');
+    const client = await createMCPClient({
+      transport: new Experimental_StdioMCPTransport({
+        command: process.execPath,
+        args: [BIN],
+        env: serverEnv(local.fay.url),
+      }),
+    });
+    try {
+      const get = (await client.tools()).fay_get_research;
+      if (!get?.execute) throw new Error('the AI SDK did not load fay_get_research');
+      for (const part of [1, 2, parts]) {
+        const output: unknown = await get.execute(
+          { request_id: id, part },
+          { toolCallId: `call-${part}`, messages: [] },
+        );
+        const modelOutput = await get.toModelOutput?.({
+          toolCallId: `call-${part}`,
+          input: {},
+          output: output as never,
+        });
+        const modelSees = JSON.stringify(modelOutput ?? output);
+        expect(modelSees.length).toBeLessThan(LIMIT);
+        expect(modelSees).toContain(`part ${part} of ${parts}`);
+      }
     } finally {
       await client.close();
     }
