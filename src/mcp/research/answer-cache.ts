@@ -5,6 +5,7 @@
 //
 // Entries leave in the order they came (first in, first out): with one time limit for all, the
 // oldest entry is also the first to expire, so both limits are enforced from the front.
+import { createHash } from 'node:crypto';
 
 export interface AnswerCacheOptions {
   /** The most the kept entries may weigh together; an entry heavier than this is not kept. */
@@ -76,4 +77,20 @@ export class AnswerCache<T> {
       this.#delete(key);
     }
   }
+}
+
+/** Enough for a few dozen long reports. */
+export const ANSWER_CACHE_BYTES = 32 * 1024 * 1024;
+/** Long enough to read every part of an answer, short enough not to hold memory for long. */
+export const ANSWER_CACHE_TTL_MS = 5 * 60_000;
+
+/**
+ * Where a research's answer is kept for the key that read it. Fay scopes a research to the
+ * account that started it, so the key is part of the place (as a digest): a caller with another
+ * key (over HTTP, each caller may bring their own) never reads an answer Fay would refuse it.
+ */
+export function answerKey(apiKey: string | undefined, requestId: string): string {
+  return `${createHash('sha256')
+    .update(apiKey ?? '')
+    .digest('base64url')}:${requestId}`;
 }

@@ -128,107 +128,152 @@ function closesFence(line: string, marker: string): boolean {
   );
 }
 
+/** What a line that is not blank and not inside a fence is (see MarkdownScan). */
+interface Shape {
+  indent: number;
+  heading: RegExpExecArray | null;
+  opens: string | undefined;
+  thematic: boolean;
+  item: boolean;
+  /** Opens a block whatever came before: a heading, a fence or a thematic break. */
+  startsBlock: boolean;
+  /** An underline making the one-line paragraph above a heading. */
+  setext: boolean;
+  /** Inside the current list item: its continuation, nested items or indented content. */
+  inItem: boolean;
+}
+
 /**
  * One pass over the lines of a Markdown text, in the spirit of CommonMark and GFM: fences (blank
  * lines inside them included), ATX and setext headings, tables, list items with their
  * continuation lines and nested content. Approximate where Markdown is ambiguous: it only decides
  * where cuts go; the parts always join back exactly.
  */
-function markdownLayout(text: string): Layout {
-  const breaks: number[] = [];
-  const ranks: Rank[] = [];
-  const headings: Layout['headings'] = [];
-  let fence: string | undefined; // the marker of the open fence
-  let listIndent = -1; // marker indent of the current top-level list item, -1 outside lists
-  let prevBlank = true;
-  let blockEnded = true; // the previous line ended a block (blank, fence end, thematic break)
-  let prevHeading = false;
-  let inTable = false;
-  let paragraphLines = 0;
-  let paragraphAt = 0; // offset of the current paragraph's first line
-  let paragraphBreak = -1; // its index in breaks (-1: the text's first line)
+class MarkdownScan implements Layout {
+  readonly breaks: number[] = [];
+  readonly ranks: Rank[] = [];
+  readonly headings: Layout['headings'] = [];
+  readonly #text: string;
+  #fence: string | undefined; // the marker of the open fence
+  #listIndent = -1; // marker indent of the current top-level list item, -1 outside lists
+  #prevBlank = true;
+  #blockEnded = true; // the previous line ended a block (blank, fence end, thematic break)
+  #prevHeading = false;
+  #inTable = false;
+  #paragraphLines = 0;
+  #paragraphAt = 0; // offset of the current paragraph's first line
+  #paragraphBreak = -1; // its index in breaks (-1: the text's first line)
 
-  for (let start = 0; start < text.length;) {
-    const newline = text.indexOf('\n', start);
-    let lineEnd = newline < 0 ? text.length : newline;
-    if (text.charCodeAt(lineEnd - 1) === 0x0d && lineEnd > start) lineEnd -= 1;
-    let first = start;
-    while (text.charCodeAt(first) === 0x20 || text.charCodeAt(first) === 0x09) first += 1;
+  constructor(text: string) {
+    this.#text = text;
+    for (let start = 0; start < text.length;) {
+      const newline = text.indexOf('\n', start);
+      let lineEnd = newline < 0 ? text.length : newline;
+      if (text.charCodeAt(lineEnd - 1) === 0x0d && lineEnd > start) lineEnd -= 1;
+      let first = start;
+      while (text.charCodeAt(first) === 0x20 || text.charCodeAt(first) === 0x09) first += 1;
+      const rank = this.#line(start, lineEnd, first);
+      if (start > 0) {
+        this.breaks.push(start);
+        this.ranks.push(rank);
+      }
+      start = newline < 0 ? text.length : newline + 1;
+    }
+  }
+
+  /** The rank of a cut before the line [start, lineEnd), its first non-blank at `first`. */
+  #line(start: number, lineEnd: number, first: number): Rank {
     const blank = first >= lineEnd;
     // Only a line starting with one of these characters can open or close a block (headings,
     // fences, breaks, items, setext underlines, quotes, table delimiters): others are not sliced.
-    const code = blank ? 0 : text.charCodeAt(first);
-    const line = MARKERS.has(code) ? text.slice(start, lineEnd) : '';
-    let rank: Rank = INSIDE;
-    if (fence !== undefined) {
-      if (FENCE_MARKERS.has(code) && closesFence(line, fence)) fence = undefined;
-      paragraphLines = 0;
-      prevBlank = false;
-      blockEnded = fence === undefined;
-    } else if (blank) {
+    const code = blank ? 0 : this.#text.charCodeAt(first);
+    const line = MARKERS.has(code) ? this.#text.slice(start, lineEnd) : '';
+    if (this.#fence !== undefined) {
+      if (FENCE_MARKERS.has(code) && closesFence(line, this.#fence)) this.#fence = undefined;
+      this.#paragraphLines = 0;
+      this.#prevBlank = false;
+      this.#blockEnded = this.#fence === undefined;
+      return INSIDE;
+    }
+    if (blank) {
       // A cut before a blank line would start the next part with it: only as a last resort.
-      paragraphLines = 0;
-      prevBlank = true;
-      blockEnded = true;
-    } else {
-      const indent = first - start;
-      const heading = code === 0x23 ? ATX.exec(line) : null;
-      const opens = FENCE_MARKERS.has(code) ? fenceOpened(line) : undefined;
-      const thematic = BREAK_MARKERS.has(code) && THEMATIC.test(line);
-      const item = !thematic && ITEM_MARKERS.has(code) && ITEM.test(line);
-      const startsBlock = heading !== null || opens !== undefined || thematic;
-      const setext =
-        (code === 0x3d || code === 0x2d) && paragraphLines === 1 && !prevBlank && SETEXT.test(line);
-      const inItem =
-        listIndent >= 0 && !(indent <= listIndent && (item || startsBlock || prevBlank));
-      if (setext) {
-        // The paragraph line above is a heading: a cut goes before it, none between the two.
-        if (paragraphBreak >= 0) ranks[paragraphBreak] = SECTION;
-        headings.push({
-          level: line.includes('=') ? 1 : 2,
-          title: text.slice(paragraphAt, start).trim(),
-          at: paragraphAt,
-        });
-      } else if (inItem) {
-        rank = INSIDE;
-      } else if (heading !== null) {
-        rank = SECTION;
-        headings.push({ level: heading[1]!.length, title: (heading[2] ?? '').trim(), at: start });
-      } else if (startsBlock || item || blockEnded) {
-        rank = prevHeading ? LINE : BLOCK;
-      } else if (
-        inTable ||
-        (DELIMITER_MARKERS.has(code) && line.includes('|') && TABLE_DELIMITER.test(line))
-      ) {
-        rank = INSIDE;
-        inTable = true;
-      } else {
-        rank = LINE;
-      }
-      if (!inItem) listIndent = item ? indent : -1;
-      if (opens !== undefined) fence = opens;
-      if (startsBlock || item || blockEnded) inTable = false;
-      if (setext || startsBlock || item || inItem || inTable) {
-        paragraphLines = 0;
-      } else if (paragraphLines === 0) {
-        paragraphLines = 1;
-        paragraphAt = start;
-        paragraphBreak = start > 0 ? breaks.length : -1;
-      } else {
-        paragraphLines += 1;
-      }
-      prevHeading = !inItem && (heading !== null || setext);
-      prevBlank = false;
-      blockEnded = thematic;
+      this.#paragraphLines = 0;
+      this.#prevBlank = true;
+      this.#blockEnded = true;
+      return INSIDE;
     }
-    if (start > 0) {
-      breaks.push(start);
-      ranks.push(rank);
-    }
-    start = newline < 0 ? text.length : newline + 1;
+    const shape = this.#shape(first - start, code, line);
+    const rank = this.#rank(shape, start, code, line);
+    this.#advance(shape, start);
+    return rank;
   }
-  return { breaks, ranks, headings };
+
+  #shape(indent: number, code: number, line: string): Shape {
+    const heading = code === 0x23 ? ATX.exec(line) : null;
+    const opens = FENCE_MARKERS.has(code) ? fenceOpened(line) : undefined;
+    const thematic = BREAK_MARKERS.has(code) && THEMATIC.test(line);
+    const item = !thematic && ITEM_MARKERS.has(code) && ITEM.test(line);
+    const startsBlock = heading !== null || opens !== undefined || thematic;
+    const setext =
+      (code === 0x3d || code === 0x2d) &&
+      this.#paragraphLines === 1 &&
+      !this.#prevBlank &&
+      SETEXT.test(line);
+    const inItem =
+      this.#listIndent >= 0 &&
+      !(indent <= this.#listIndent && (item || startsBlock || this.#prevBlank));
+    return { indent, heading, opens, thematic, item, startsBlock, setext, inItem };
+  }
+
+  #rank(shape: Shape, start: number, code: number, line: string): Rank {
+    if (shape.setext) {
+      // The paragraph line above is a heading: a cut goes before it, none between the two.
+      if (this.#paragraphBreak >= 0) this.ranks[this.#paragraphBreak] = SECTION;
+      const title = this.#text.slice(this.#paragraphAt, start).trim();
+      this.headings.push({ level: line.includes('=') ? 1 : 2, title, at: this.#paragraphAt });
+      return INSIDE;
+    }
+    if (shape.inItem) return INSIDE;
+    if (shape.heading !== null) {
+      const title = (shape.heading[2] ?? '').trim();
+      this.headings.push({ level: shape.heading[1]!.length, title, at: start });
+      return SECTION;
+    }
+    if (shape.startsBlock || shape.item || this.#blockEnded) {
+      return this.#prevHeading ? LINE : BLOCK;
+    }
+    if (this.#inTable || (DELIMITER_MARKERS.has(code) && isDelimiterRow(line))) {
+      this.#inTable = true;
+      return INSIDE;
+    }
+    return LINE;
+  }
+
+  #advance(shape: Shape, start: number): void {
+    const { item, startsBlock, setext, inItem } = shape;
+    if (!inItem) this.#listIndent = item ? shape.indent : -1;
+    if (shape.opens !== undefined) this.#fence = shape.opens;
+    if (startsBlock || item || this.#blockEnded) this.#inTable = false;
+    if (setext || startsBlock || item || inItem || this.#inTable) {
+      this.#paragraphLines = 0;
+    } else if (this.#paragraphLines === 0) {
+      this.#paragraphLines = 1;
+      this.#paragraphAt = start;
+      this.#paragraphBreak = start > 0 ? this.breaks.length : -1;
+    } else {
+      this.#paragraphLines += 1;
+    }
+    this.#prevHeading = !inItem && (shape.heading !== null || setext);
+    this.#prevBlank = false;
+    this.#blockEnded = shape.thematic;
+  }
 }
+
+function isDelimiterRow(line: string): boolean {
+  return line.includes('|') && TABLE_DELIMITER.test(line);
+}
+
+const markdownLayout = (text: string): Layout => new MarkdownScan(text);
 
 /** The lines of a JSON text (as JSON.stringify indents it): top-level members are the blocks. */
 function jsonLayout(text: string): Layout {
