@@ -6,10 +6,15 @@
 // Part of `npm run bench`; alone: `node test/bench/run.ts mcp-http` (after a build).
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { fixed, pass, spawnFayServer, spawnMcpServer, type BenchTable } from './support.ts';
+import {
+  fixed,
+  pass,
+  spawnFayServer,
+  spawnMcpServer,
+  MCP_BIN,
+  type BenchTable,
+} from './support.ts';
 
-const BIN = fileURLToPath(new URL('../../dist/mcp/bin.js', import.meta.url));
 const KEY = 'fay_test_key';
 const GOAL = 1.2;
 const SEQUENTIAL = 300;
@@ -81,7 +86,7 @@ function rssKb(pid: number): number {
 export default async function mcpHttp(): Promise<BenchTable[]> {
   const fay = await spawnFayServer(1500);
   const env = { FAY_BASE_URL: fay.url };
-  const ours = await spawnMcpServer([BIN, '--http', '--port', '0'], env);
+  const ours = await spawnMcpServer([MCP_BIN, '--http', '--port', '0'], env);
   const minimal = await spawnMcpServer(['--input-type=module', '-e', MINIMAL_SERVER], env);
   try {
     const started = await rpc(ours.url, 'tools/call', {

@@ -5,17 +5,15 @@
 // every part of a 20-part answer through the built fay-mcp --http: one process, then two replicas
 // read in turn, next to what reading each part from Fay would cost; and the largest result.
 // Part of `npm run bench`; alone: `node test/bench/run.ts parts` (after a build).
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { splitAnswer } from '../../src/mcp/research/parts.ts';
 import { startFayServer } from '../support/fay-server.ts';
-import { longLine, longMarkdown } from '../support/fay-server/long-output.ts';
+import { FINDINGS_SCHEMA, longLine, longMarkdown } from '../support/fay-server/long-output.ts';
 import { structuredOutput } from '../support/fay-server/output.ts';
-import { fixed, pass, spawnMcpServer, type BenchTable } from './support.ts';
+import { fixed, pass, spawnMcpServer, MCP_BIN, type BenchTable } from './support.ts';
 
-const BIN = fileURLToPath(new URL('../../dist/mcp/bin.js', import.meta.url));
 const KEY = 'fay_test_key';
 const LIMIT = 80_000;
 
@@ -23,24 +21,6 @@ const SIZE = 2_000_000;
 const PART = 72_000;
 const RUNS = 21;
 const GOAL_MS = 50;
-
-const FINDINGS = {
-  type: 'object',
-  properties: {
-    findings: {
-      type: 'array',
-      items: {
-        type: 'object',
-        // Not in sorted order, as Fay's answers are not: the split sorts every object's keys.
-        properties: {
-          url: { type: 'string', format: 'uri' },
-          score: { type: 'number' },
-          claim: { type: 'string' },
-        },
-      },
-    },
-  },
-};
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -54,7 +34,7 @@ function splitTimes(): BenchTable {
   const answers: Array<[string, unknown]> = [
     ['Markdown report', longMarkdown('bench report', SIZE)],
     ['one 2 MB line', longLine('bench line', SIZE)],
-    ['structured (JSON)', structuredOutput('bench json', FINDINGS, SIZE)],
+    ['structured (JSON)', structuredOutput('bench json', FINDINGS_SCHEMA, SIZE)],
   ];
   const rows = answers.map(([label, answer]) => {
     const text = typeof answer === 'string' ? answer : JSON.stringify(answer, null, 2);
@@ -116,7 +96,7 @@ async function getPart(client: Client, requestId: string, part: number) {
 async function callTable(): Promise<BenchTable> {
   const fay = await startFayServer({ apiKeys: [KEY], jobDurationMs: 10 });
   const replicas = await Promise.all(
-    [1, 2].map(() => spawnMcpServer([BIN, '--http', '--port', '0'], { FAY_BASE_URL: fay.url })),
+    [1, 2].map(() => spawnMcpServer([MCP_BIN, '--http', '--port', '0'], { FAY_BASE_URL: fay.url })),
   );
   const clients = await Promise.all(replicas.map((replica) => connect(replica.url)));
   try {
@@ -129,7 +109,7 @@ async function callTable(): Promise<BenchTable> {
         await fetch(`${fay.url}/api/v1/conversations`, {
           method: 'POST',
           headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ prompt: `Bench ${label} [fay:long=1400000]` }),
+          body: JSON.stringify({ prompt: `Bench ${label} [fay:long=1150000]` }),
         })
       ).json()) as { data: { request_id: string } };
       const id = created.data.request_id;

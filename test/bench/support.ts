@@ -36,6 +36,8 @@ export const pass = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
 
 const SERVER_CLI = fileURLToPath(new URL('../support/fay-server-cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The built MCP server, as clients start it. */
+export const MCP_BIN = fileURLToPath(new URL('../../dist/mcp/bin.js', import.meta.url));
 
 export function spawnFayServer(jobMs: number): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, [SERVER_CLI, '--job-ms', String(jobMs)], {

@@ -12,6 +12,16 @@ import { LIMIT, partsOf, untilCompleted } from './long-answers-support.ts';
 
 const local = useLocalFay();
 
+/** The AI SDK's MCP client on its own server process. */
+const aiSdkClient = () =>
+  createMCPClient({
+    transport: new Experimental_StdioMCPTransport({
+      command: process.execPath,
+      args: [BIN],
+      env: serverEnv(local.fay.url),
+    }),
+  });
+
 /** A completed research whose answer comes in many parts. */
 async function longResearch(prompt: string): Promise<{ id: string; parts: number }> {
   const started = (await local.session.client.callTool({
@@ -89,13 +99,7 @@ describe('LangChain (@langchain/mcp-adapters)', () => {
 
 describe('AI SDK (@ai-sdk/mcp)', () => {
   it('the output its model reads carries a structured answer once', async () => {
-    const client = await createMCPClient({
-      transport: new Experimental_StdioMCPTransport({
-        command: process.execPath,
-        args: [BIN],
-        env: serverEnv(local.fay.url),
-      }),
-    });
+    const client = await aiSdkClient();
     try {
       const tools = await client.tools();
       const research = tools.fay_research;
@@ -129,13 +133,7 @@ describe('AI SDK (@ai-sdk/mcp)', () => {
 describe('AI SDK (@ai-sdk/mcp), long answers', () => {
   it('what its model reads of each part stays under the limit', async () => {
     const { id, parts } = await longResearch('AI SDK long');
-    const client = await createMCPClient({
-      transport: new Experimental_StdioMCPTransport({
-        command: process.execPath,
-        args: [BIN],
-        env: serverEnv(local.fay.url),
-      }),
-    });
+    const client = await aiSdkClient();
     try {
       const get = (await client.tools()).fay_get_research;
       if (!get?.execute) throw new Error('the AI SDK did not load fay_get_research');

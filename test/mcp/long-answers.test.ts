@@ -10,7 +10,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { DEFAULT_MAX_ANSWER_CHARS } from '../../src/mcp/config/index.ts';
 import { splitMarkdown, weightOf } from '../../src/mcp/research/parts.ts';
-import { longLine, longMarkdown } from '../support/fay-server/long-output.ts';
+import { FINDINGS_SCHEMA, longLine, longMarkdown } from '../support/fay-server/long-output.ts';
 import { structuredOutput } from '../support/fay-server/output.ts';
 import { connect, serverEnv, useLocalFay, type Session } from './harness.ts';
 import {
@@ -94,19 +94,7 @@ describe('a long Markdown answer', () => {
 });
 
 describe('a huge structured answer', () => {
-  const schema = {
-    type: 'object',
-    properties: {
-      title: { type: 'string' },
-      findings: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: { url: { type: 'string', format: 'uri' }, claim: { type: 'string' } },
-        },
-      },
-    },
-  };
+  const schema = FINDINGS_SCHEMA;
 
   it('comes in parts of its JSON text that join and parse to the value', async () => {
     const prompt = 'EV market [fay:long=600000] [fay:duration=50]';

@@ -10,7 +10,7 @@ import {
   weightOf,
   type SplitAnswer,
 } from '../../src/mcp/research/parts.ts';
-import { longLine, longMarkdown } from '../support/fay-server/long-output.ts';
+import { FINDINGS_SCHEMA, longLine, longMarkdown } from '../support/fay-server/long-output.ts';
 import { structuredOutput } from '../support/fay-server/output.ts';
 import { seededRandom, pick, intBetween, type Random } from '../support/fay-server/random.ts';
 
@@ -237,24 +237,8 @@ describe('where a cut goes', () => {
 });
 
 describe('a huge structured answer', () => {
-  const schema = {
-    type: 'object',
-    properties: {
-      title: { type: 'string' },
-      findings: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            claim: { type: 'string' },
-            score: { type: 'number' },
-            url: { type: 'string', format: 'uri' },
-          },
-        },
-      },
-      summary: { type: 'string' },
-    },
-  };
+  const schema = FINDINGS_SCHEMA;
+
   const value = structuredOutput('EV market [fay:long=500000]', schema, 500_000);
 
   it('is split as its JSON text, keys sorted: the parts join and parse to the value', () => {
@@ -263,19 +247,19 @@ describe('a huge structured answer', () => {
     expect(split.parts.length).toBeGreaterThan(20);
     expect(JSON.parse(split.parts.join(''))).toEqual(value);
     const parsed = JSON.parse(split.text) as { findings: object[] };
-    expect(Object.keys(parsed)).toEqual(['findings', 'summary', 'title']);
+    expect(Object.keys(parsed)).toEqual(['findings', 'title']);
     expect(Object.keys(parsed.findings[0]!)).toEqual(['claim', 'score', 'url']);
     for (const part of split.parts.slice(0, -1)) expect(part.endsWith('\n')).toBe(true);
     expect(split.outline.map((entry) => [entry.title, entry.part])).toEqual([
       ['findings', 1],
-      ['summary', split.parts.length],
       ['title', split.parts.length],
     ]);
   });
 
   it('gives the same parts whatever order the keys arrived in', () => {
+    expect(Object.keys(value as object)).toEqual(['title', 'findings']);
     const reordered = JSON.parse(
-      JSON.stringify(value, ['summary', 'title', 'findings', 'url', 'score', 'claim']),
+      JSON.stringify(value, ['findings', 'title', 'claim', 'url', 'score']),
     ) as unknown;
     expect(splitJson(reordered, 20_000).parts).toEqual(splitJson(value, 20_000).parts);
   });

@@ -131,3 +131,25 @@ export function longLine(prompt: string, chars: number): string {
   }
   return line;
 }
+
+/**
+ * A schema for long structured answers: a list of findings ([fay:long=N] grows it). Its keys are
+ * not in sorted order, as a user's often are not.
+ */
+export const FINDINGS_SCHEMA = {
+  type: 'object',
+  properties: {
+    title: { type: 'string' },
+    findings: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          url: { type: 'string', format: 'uri' },
+          score: { type: 'number' },
+          claim: { type: 'string' },
+        },
+      },
+    },
+  },
+};
