@@ -73,6 +73,18 @@ describe('a long Markdown answer', () => {
     expect(local.fay.count('output', { requestId: id })).toBe(1);
   });
 
+  it('parts asked for in parallel before any was read share one status and one output call', async () => {
+    const id = await started('Parallel parts [fay:long=500000] [fay:duration=50]');
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((part) =>
+        call(local.session, 'fay_get_research', { request_id: id, part }),
+      ),
+    );
+    expect(results.map((result) => partsOf(result).part)).toEqual([1, 2, 3, 4, 5]);
+    expect(local.fay.count('status', { requestId: id })).toBe(1);
+    expect(local.fay.count('output', { requestId: id })).toBe(1);
+  });
+
   it('a part past the last is an error naming how many parts there are', async () => {
     const id = await started('Past the end [fay:long=200000] [fay:duration=50]');
     const { parts } = partsOf(await call(local.session, 'fay_get_research', { request_id: id }));

@@ -52,48 +52,74 @@ function shortTitle(title: string): string {
   return chars.length > TITLE_MAX ? `${chars.slice(0, TITLE_MAX - 1).join('')}…` : chars.join('');
 }
 
+/** `lines` if they fit in `maxWeight` (joined by line breaks), else undefined; stops early. */
+function fitting(lines: Iterable<string>, maxWeight: number): string[] | undefined {
+  const kept: string[] = [];
+  let weight = 0;
+  for (const line of lines) {
+    weight += weightOf(line) + 2;
+    if (weight > maxWeight) return undefined;
+    kept.push(line);
+  }
+  return kept;
+}
+
+/** One part's line: its first headings, as many as fit in `room`, and how many more. */
+function partLine(part: number, titles: readonly string[], count: number, room: number): string {
+  if (titles.length === 0) {
+    return `- Part ${part}: ${count === 0 ? '(no new heading)' : `${count} headings`}`;
+  }
+  let line = `- Part ${part}: ${titles[0]}`;
+  let weight = weightOf(line);
+  let shown = 1;
+  for (; shown < titles.length; shown += 1) {
+    const more = `; ${titles[shown]}`;
+    // Room is kept for the " (+N more)" that follows a cut.
+    if (weight + weightOf(more) + 16 > room) break;
+    line += more;
+    weight += weightOf(more);
+  }
+  return shown < count ? `${line} (+${count - shown} more)` : line;
+}
+
 /**
  * The outline as lines within `maxWeight`: every heading with its part if they fit, else without
  * the deeper levels; when even that is too long, one line per part with the first headings it
- * holds (so a model still knows where each part starts).
+ * holds (so a model still knows where each part starts), as many parts as fit.
  */
 function outlineLines(outline: readonly OutlineEntry[], parts: number, maxWeight: number) {
   const levels = [...new Set(outline.map((entry) => entry.level))].sort();
   const top = levels[0] ?? 1;
   for (const deepest of [6, levels[2], levels[1]]) {
     if (deepest === undefined) continue;
-    const lines = outline
-      .filter((entry) => entry.level <= deepest)
-      .map(
-        ({ level, title, part }) =>
-          `${'  '.repeat(level - top)}- ${shortTitle(title)} (part ${part})`,
-      );
-    if (weightOf(lines.join('\n')) <= maxWeight) return lines;
+    const lines = (function* () {
+      for (const { level, title, part } of outline) {
+        if (level > deepest) continue;
+        yield `${'  '.repeat(level - top)}- ${shortTitle(title)} (part ${part})`;
+      }
+    })();
+    const kept = fitting(lines, maxWeight);
+    if (kept) return kept;
   }
+  const room = Math.max(Math.floor(maxWeight / parts) - 2, 0);
   const byPart: string[][] = Array.from({ length: parts }, () => []);
+  const counts = new Array<number>(parts).fill(0);
   for (const { level, title, part } of outline) {
-    if (level <= (levels[1] ?? top)) byPart[part - 1]!.push(shortTitle(title));
+    if (level > (levels[1] ?? top)) continue;
+    counts[part - 1]! += 1;
+    const titles = byPart[part - 1]!;
+    // A title weighs at least 3 with its separator: more could never fit.
+    if (titles.length * 3 < room) titles.push(shortTitle(title));
   }
-  const room = Math.floor(maxWeight / parts) - 2;
-  const lines = byPart.map((titles, i) => {
-    let line = `- Part ${i + 1}: ${titles.length === 0 ? '(no new heading)' : titles[0]}`;
-    let shown = 1;
-    for (; shown < titles.length; shown += 1) {
-      const longer = `${line}; ${titles[shown]}`;
-      if (weightOf(`${longer} (+${titles.length - shown} more)`) > room) break;
-      line = longer;
-    }
-    return shown < titles.length ? `${line} (+${titles.length - shown} more)` : line;
-  });
-  // So many parts that even one heading each is too much: the first parts only.
-  const kept: string[] = [];
-  let weight = 0;
-  for (const line of lines) {
+  const lines: string[] = [];
+  let weight = 60; // room for the last line
+  for (const [i, titles] of byPart.entries()) {
+    const line = partLine(i + 1, titles, counts[i]!, room);
     weight += weightOf(line) + 2;
-    if (weight > maxWeight - 60) return [...kept, `- … parts ${kept.length + 1} to ${parts}`];
-    kept.push(line);
+    if (weight > maxWeight) return [...lines, `- … parts ${i + 1} to ${parts}`];
+    lines.push(line);
   }
-  return kept;
+  return lines;
 }
 
 export interface PartNote {

@@ -36,8 +36,10 @@ function keep(ctx: ReadContext, state: ResearchState): KeptAnswer {
   const found = kept.get(key);
   if (found) return found;
   const answer = { state, split: splitAnswer(state.output, ctx.config.maxAnswerChars) };
-  // UTF-16 text, and as much again for a structured answer's parsed value.
-  const bytes = answer.split.text.length * (typeof state.output === 'string' ? 2 : 4) + 1024;
+  // UTF-16 text, as much again for a structured answer's parsed value, and the outline.
+  const { text, outline } = answer.split;
+  const bytes =
+    text.length * (typeof state.output === 'string' ? 2 : 4) + outline.length * 200 + 1024;
   kept.set(key, answer, bytes);
   return answer;
 }
@@ -61,15 +63,58 @@ function structuredValue(output: unknown, structured: boolean): unknown {
   return structured ? parseStructuredOutput(output) : output;
 }
 
-/** Current state of a research: its status, plus the output once COMPLETED. */
+/** Reads of Fay in flight, by answerKey: a read asked for again meanwhile joins the first. */
+const reading = new Map<string, Promise<ResearchState>>();
+
+/**
+ * Current state of a research: its status, plus the output once COMPLETED. A kept answer is
+ * given without asking Fay, and reads of the same research at the same time (parts asked for in
+ * parallel) share one.
+ */
 export async function readResearch(
   ctx: ReadContext,
   client: FayClient,
   requestId: string,
   signal?: AbortSignal,
 ): Promise<ResearchState> {
-  const found = kept.get(answerKey(ctx.config.apiKey, requestId));
+  const key = answerKey(ctx.config.apiKey, requestId);
+  const found = kept.get(key);
   if (found) return found.state;
+  const pending = reading.get(key);
+  if (pending) {
+    try {
+      return await unlessAborted(pending, signal);
+    } catch (error) {
+      // That read failed or was cancelled by its own caller: this one reads for itself.
+      if (signal?.aborted) throw error;
+    }
+  }
+  const read = readFromFay(ctx, client, requestId, signal);
+  reading.set(key, read);
+  try {
+    return await read;
+  } finally {
+    if (reading.get(key) === read) reading.delete(key);
+  }
+}
+
+/** `promise`, or the abort of `signal` if it comes first. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+async function readFromFay(
+  ctx: ReadContext,
+  client: FayClient,
+  requestId: string,
+  signal?: AbortSignal,
+): Promise<ResearchState> {
   const status = await client.getStatus(requestId, { signal });
   const state = stateFromStatus(status);
   switch (status.status) {
