@@ -265,6 +265,29 @@ describe('a huge structured answer', () => {
   });
 });
 
+describe('hostile lines', () => {
+  it('lines made to make patterns backtrack are split like any other (no pattern runs away)', () => {
+    const lines = [
+      `|${'-'.repeat(60)}x`,
+      `| ${'--- '.repeat(5_000)}x |`,
+      `#${' '.repeat(100_000)}x`,
+      `# Title${' '.repeat(100_000)}#${' '.repeat(100_000)}x`,
+      `${'- '.repeat(50_000)}x`,
+      `${'`'.repeat(100_000)}x`,
+      `|${' '.repeat(100_000)}-x`,
+    ];
+    const text = `# Start\n\n${lines.join('\n\n')}\n`;
+    const split = splitMarkdown(text, 20_000);
+    expectSound(text, split, 20_000);
+  });
+
+  it('reads ATX headings as CommonMark does: closing #s dropped, others kept', () => {
+    const text = `# Plain\n\n## Closed ##\n\n### Kept# \n\n#### ##\n\n${'x '.repeat(600)}\n`;
+    const titles = splitMarkdown(text, 500).outline.map((entry) => entry.title);
+    expect(titles).toEqual(['Plain', 'Closed', 'Kept#', '']);
+  });
+});
+
 describe('random documents (property checks)', () => {
   const blocks: Array<(random: Random) => string> = [
     (r) => `${'#'.repeat(intBetween(r, 1, 4))} Heading ${intBetween(r, 1, 99)}`,

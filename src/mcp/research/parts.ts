@@ -1,7 +1,8 @@
 // A long answer in parts that each fit a model's context. Pure functions, no imports: text in,
 // parts out, and the parts joined give back the exact text.
 //
-// Size is weighted, because what a host limits is tokens, not characters (see WEIGHTS below).
+// Size is weighted, because what a host limits is tokens, not characters (see unitWeight).
+// Answers hold web content: every pattern here runs in linear time, whatever a line holds.
 // Cuts go, in order of preference: before a heading, between blocks, between the lines of a
 // paragraph, then between lines inside a fenced code block, a table or a list item (only when no
 // other cut fits in the part), and mid-line only when one line alone is longer than a part, at a
@@ -97,11 +98,12 @@ interface Layout {
 }
 
 const FENCE = /^[ \t]*(?:>[ \t]?)*(`{3,}|~{3,})(.*)$/;
-const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+const ATX = /^ {0,3}(#{1,6})(?:[ \t]|$)/;
 const ITEM = /^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
 const THEMATIC = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const SETEXT = /^ {0,3}(?:=+|-+)[ \t]*$/;
-const TABLE_DELIMITER = /^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|?)+[ \t]*$/;
+// On a trimmed line; cells are separated by pipes, so no two repetitions can match the same text.
+const TABLE_DELIMITER = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?$/;
 
 const codes = (chars: string) => new Set([...chars].map((c) => c.charCodeAt(0)));
 const FENCE_MARKERS = codes('`~>');
@@ -235,8 +237,8 @@ class MarkdownScan implements Layout {
     }
     if (shape.inItem) return INSIDE;
     if (shape.heading !== null) {
-      const title = (shape.heading[2] ?? '').trim();
-      this.headings.push({ level: shape.heading[1]!.length, title, at: start });
+      const level = shape.heading[1]!.length;
+      this.headings.push({ level, title: atxTitle(line, level), at: start });
       return SECTION;
     }
     if (shape.startsBlock || shape.item || this.#blockEnded) {
@@ -270,7 +272,16 @@ class MarkdownScan implements Layout {
 }
 
 function isDelimiterRow(line: string): boolean {
-  return line.includes('|') && TABLE_DELIMITER.test(line);
+  return line.includes('|') && TABLE_DELIMITER.test(line.trim());
+}
+
+/** An ATX heading's text: without the #s that open it, nor a closing run of #s. */
+function atxTitle(line: string, level: number): string {
+  const text = line.trim().slice(level).trim();
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '#') end -= 1;
+  if (end === 0) return '';
+  return end < text.length && /[ \t]/.test(text[end - 1]!) ? text.slice(0, end).trimEnd() : text;
 }
 
 const markdownLayout = (text: string): Layout => new MarkdownScan(text);
