@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
 import { longMarkdown } from '../support/fay-server/long-output.ts';
-import { partsOf, readAllParts, untilCompleted } from '../mcp/long-answers-support.ts';
+import { partsOf, readAllParts, untilCompleted } from '../support/long-answers.ts';
 import {
   callTool,
   connectHttp,
@@ -14,7 +14,7 @@ import {
   type HttpServerProcess,
   type HttpSession,
   type RoundRobinProxy,
-} from './harness.ts';
+} from '../support/mcp.ts';
 
 const KEY = 'fay_key_parts_Qm72Lx0';
 let fay: FayServer;

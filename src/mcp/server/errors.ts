@@ -10,7 +10,7 @@ import {
   FayStopNotConfirmedError,
   FayValidationError,
 } from '../../core/index.js';
-import { stopNotConfirmed } from '../../core/internal.js';
+import { stopNotConfirmed, utcMinute } from '../../core/internal.js';
 import { MissingApiKeyError } from '../config/index.js';
 import { FayNotAnsweringError } from '../research/deadline.js';
 import { failedOnFay } from '../research/messages.js';
@@ -28,21 +28,33 @@ function retryHint(error: FayRateLimitError): string {
   if (error.retryAfterMs === undefined) {
     return `Retry in a few minutes: Fay limits calls per hour (the free plan allows 10 researches and 100 status checks an hour).${job}`;
   }
-  // The full date and time: a pause of days must not read like one of minutes.
-  const at = new Date(Date.now() + error.retryAfterMs).toISOString().slice(0, 19).replace('T', ' ');
-  return `Retry after ${at} UTC.${job}`;
+  // A date, not a duration: a pause of days must not read like one of minutes.
+  return `Retry after ${utcMinute(Date.now() + error.retryAfterMs)}.${job}`;
 }
 
 /**
- * The sentence a user or assistant reads for `error`. `keyFromClient`: the key came from the
- * client's Authorization header (remote server), not from this server's FAY_API_KEY.
+ * Where the Fay key came from: this server's FAY_API_KEY, the client's Authorization header
+ * (remote server), or the consent page of a sign-in (remote server with OAuth).
  */
-export function describeError(error: unknown, keyFromClient = false): string {
+export type KeySource = 'server' | 'header' | 'sign-in';
+
+/**
+ * The sentence a user or assistant reads for `error`; `keySource` says where a rejected key is
+ * fixed.
+ */
+export function describeError(error: unknown, keySource: KeySource = 'server'): string {
   if (error instanceof MissingApiKeyError || error instanceof FayNotAnsweringError) {
     return error.message;
   }
   if (error instanceof FayAuthenticationError && error.code === 'INVALID_API_KEY') {
-    if (keyFromClient) {
+    if (keySource === 'sign-in') {
+      return (
+        'Fay rejected the API key given when you signed in to this Fay server (it is wrong, ' +
+        'revoked or expired). Sign in again with a current key from the Fay dashboard: remove ' +
+        'the Fay connection in your app and add it again.'
+      );
+    }
+    if (keySource === 'header') {
       return (
         'Fay rejected the API key your MCP client sent (it is wrong, revoked or expired). Create ' +
         'a new key in the Fay dashboard and send it as "Authorization: Bearer <key>" in the ' +

@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { FayServer } from '../support/fay-server.ts';
+import type { FayServer } from './fay-server.ts';
 
 /** A whole tool result, as JSON, stays under this by default (the contract). */
 export const LIMIT = 80_000;

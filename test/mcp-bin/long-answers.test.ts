@@ -12,14 +12,14 @@ import { DEFAULT_MAX_ANSWER_CHARS } from '../../src/mcp/config/index.ts';
 import { splitMarkdown, weightOf } from '../../src/mcp/research/parts.ts';
 import { FINDINGS_SCHEMA, longLine, longMarkdown } from '../support/fay-server/long-output.ts';
 import { structuredOutput } from '../support/fay-server/output.ts';
-import { connect, serverEnv, useLocalFay, type Session } from './harness.ts';
 import {
   LIMIT,
   expectWithinLimit,
   partsOf,
   readAllParts,
   untilCompleted,
-} from './long-answers-support.ts';
+} from '../support/long-answers.ts';
+import { useLocalFay, type Session } from '../support/mcp.ts';
 
 const local = useLocalFay();
 
@@ -27,8 +27,12 @@ async function call(session: Session, name: string, args: Record<string, unknown
   return (await session.client.callTool({ name, arguments: args })) as CallToolResult;
 }
 
-async function started(prompt: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const result = await call(local.session, 'fay_start_research', { prompt, ...extra });
+async function started(
+  prompt: string,
+  extra: Record<string, unknown> = {},
+  session: Session = local.session,
+): Promise<string> {
+  const result = await call(session, 'fay_start_research', { prompt, ...extra });
   const id = (result.structuredContent as { request_id: string }).request_id;
   await untilCompleted(local.fay, id);
   return id;
@@ -164,17 +168,13 @@ describe('tasks/result', () => {
 
 describe('FAY_MAX_ANSWER_CHARS', () => {
   it('sets the part size', async () => {
-    const session = await connect(serverEnv(local.fay.url, { FAY_MAX_ANSWER_CHARS: '20000' }));
-    try {
-      const prompt = 'Smaller parts [fay:long=200000] [fay:duration=50]';
-      const id = await started(prompt);
-      const first = await call(session, 'fay_get_research', { request_id: id });
-      const { parts } = partsOf(first);
-      const all = await readAllParts(session.client, id, parts, first, 20_000 + LIMIT - 72_000);
-      expect(all.join('')).toBe(longMarkdown(prompt, 200_000));
-      for (const part of all) expect(weightOf(part)).toBeLessThanOrEqual(20_000);
-    } finally {
-      await session.close();
-    }
+    const session = await local.ownSession({ FAY_MAX_ANSWER_CHARS: '20000' });
+    const prompt = 'Smaller parts [fay:long=200000] [fay:duration=50]';
+    const id = await started(prompt, {}, session);
+    const first = await call(session, 'fay_get_research', { request_id: id });
+    const { parts } = partsOf(first);
+    const all = await readAllParts(session.client, id, parts, first, 20_000 + LIMIT - 72_000);
+    expect(all.join('')).toBe(longMarkdown(prompt, 200_000));
+    for (const part of all) expect(weightOf(part)).toBeLessThanOrEqual(20_000);
   });
 });
