@@ -256,6 +256,16 @@ describe('a huge structured answer', () => {
     ]);
   });
 
+  it('keeps an own "__proto__" key a key, and gives no other object one', () => {
+    const items = Array.from({ length: 400 }, (_, i) => `{"b": ${i}, "a": "item ${i}"}`);
+    const text = `{"z": [${items.join(',')}], "__proto__": {"polluted": true}, "a": 1}`;
+    const hostile = JSON.parse(text) as unknown;
+    const split = splitJson(hostile, 4_000);
+    expect(split.parts.length).toBeGreaterThan(3);
+    expect(JSON.stringify(JSON.parse(split.parts.join('')))).toBe(JSON.stringify(hostile));
+    expect(split.text.match(/__proto__/g)).toHaveLength(1);
+  });
+
   it('gives the same parts whatever order the keys arrived in', () => {
     expect(Object.keys(value as object)).toEqual(['title', 'findings']);
     const reordered = JSON.parse(

@@ -449,55 +449,39 @@ export function splitMarkdown(text: string, maxWeight: number): SplitAnswer {
  * Sorting changes no character's weight, so whether the answer fits does not depend on it.
  */
 export function splitJson(value: unknown, maxWeight: number): SplitAnswer {
-  const split = splitText(
-    JSON.stringify(withSortedKeys(value), null, 2) ?? 'null',
-    maxWeight,
-    jsonLayout,
-  );
+  const split = splitText(sortedJson(value), maxWeight, jsonLayout);
   if (split.parts.length > 1) return split;
   const text = JSON.stringify(value, null, 2) ?? 'null';
   return { text, parts: [text], outline: [] };
 }
 
 /**
- * The value with every object's keys in sorted order; objects already in order are kept as they
- * are, and JSON.stringify then writes the text at its own speed.
+ * Indented JSON with every object's keys in sorted order, written by JSON.stringify itself: given
+ * a list of keys, it writes each object's keys in the list's order. An answer with a "__proto__"
+ * key keeps Fay's order instead: from a list, every object would be read for that key, and one
+ * without it as its own would show its prototype.
  */
-function withSortedKeys(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i += 1) {
-      const item = withSortedKeys(value[i]);
-      if (item !== value[i]) (copy ??= [...value])[i] = item;
+function sortedJson(value: unknown): string {
+  const keys = new Set<string>();
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item !== 'object' || item === null) continue;
+    if (Array.isArray(item)) {
+      for (const element of item) {
+        if (typeof element === 'object' && element !== null) pending.push(element);
+      }
+      continue;
     }
-    return copy ?? value;
-  }
-  const object = value as Record<string, unknown>;
-  const keys = Object.keys(object);
-  let inOrder = true;
-  for (let i = 1; i < keys.length && inOrder; i += 1) inOrder = keys[i - 1]! <= keys[i]!;
-  const order = inOrder ? keys : [...keys].sort();
-  let copy: Record<string, unknown> | undefined = inOrder ? undefined : {};
-  for (let i = 0; i < order.length; i += 1) {
-    const key = order[i]!;
-    const item = withSortedKeys(object[key]);
-    if (copy === undefined && item !== object[key]) {
-      copy = {};
-      for (const earlier of order.slice(0, i)) assign(copy, earlier, object[earlier]);
+    const object = item as Record<string, unknown>;
+    for (const key of Object.keys(object)) {
+      keys.add(key);
+      const child = object[key];
+      if (typeof child === 'object' && child !== null) pending.push(child);
     }
-    if (copy !== undefined) assign(copy, key, item);
   }
-  return copy ?? object;
-}
-
-/** copy[key] = item, where an own "__proto__" key (JSON.parse makes one) stays a key. */
-function assign(copy: Record<string, unknown>, key: string, item: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true });
-  } else {
-    copy[key] = item;
-  }
+  const list = keys.has('__proto__') ? null : [...keys].sort();
+  return JSON.stringify(value, list, 2) ?? 'null';
 }
 
 /** An answer (Markdown, or a structured JSON value) in parts of at most `maxWeight` each. */
