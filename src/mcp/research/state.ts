@@ -27,7 +27,7 @@ export const researchFacts = z.object({
     .string()
     .describe(
       'The job state: PENDING, PROCESSING, COMPLETED, FAILED or STOPPED. Once COMPLETED, the ' +
-        'answer is the text of this result.',
+        'answer (or, when it comes in parts, part `part` of it) is the first text of this result.',
     ),
   error_message: z.string().optional().describe('Once FAILED: why, as Fay reported it.'),
   created_at: z.string().optional().describe('When the job was created (ISO 8601), if known.'),
