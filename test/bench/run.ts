@@ -10,6 +10,7 @@ const BENCHES = [
   './mcp-cold-start.ts',
   './mcp-http.ts',
   './trigger-burst.ts',
+  './install-size.ts',
   './parts.ts',
 ];
 
