@@ -11,6 +11,7 @@ const BENCHES = [
   './mcp-http.ts',
   './trigger-burst.ts',
   './install-size.ts',
+  './parts.ts',
 ];
 
 const only = process.argv.slice(2);
