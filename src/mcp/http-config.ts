@@ -97,6 +97,16 @@ export function loadHttpConfig(
         'its own Fay key.',
     };
   }
+  if (!apiKey && tokens.length > 0) {
+    // Without a server-held key each client's bearer is its own Fay key: a team token would be
+    // sent to Fay as one.
+    return {
+      ok: false,
+      message:
+        'FAY_MCP_TOKEN is set but FAY_API_KEY is not: tokens admit clients to the Fay key this ' +
+        'server holds. Set FAY_API_KEY, or unset FAY_MCP_TOKEN so each client sends its own Fay key.',
+    };
+  }
   if (apiKey && tokens.includes(apiKey)) {
     return {
       ok: false,

@@ -3,7 +3,8 @@
 // offers a round-robin loopback proxy to put two replicas behind one URL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
+import { onTestFinished } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -157,3 +158,54 @@ export async function post(
 }
 
 export const LIST_TOOLS = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+
+/** A raw TCP connection to the server of `url`: for clients no HTTP library would imitate. */
+export interface RawConnection {
+  socket: Socket;
+  /** Everything the server sent so far. */
+  received(): string;
+  /** Resolves when the server (or the network) closed the connection. */
+  closed: Promise<void>;
+}
+
+/** Opens a raw connection to the host and port of `url`; destroyed when the test ends. */
+export async function rawConnection(url: string): Promise<RawConnection> {
+  const { hostname, port } = new URL(url);
+  const socket = netConnect({ host: hostname, port: Number(port) });
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  onTestFinished(() => {
+    socket.destroy();
+  });
+  return { socket, received: () => received, closed };
+}
+
+/** The head of an HTTP/1.1 POST to `url` announcing a body of `contentLength` bytes. */
+export function postHead(
+  url: string,
+  contentLength: number,
+  headers: Record<string, string> = {},
+): string {
+  const { host, pathname } = new URL(url);
+  const lines = Object.entries({
+    host,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'content-length': String(contentLength),
+    ...headers,
+  }).map(([name, value]) => `${name}: ${value}`);
+  return `POST ${pathname} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`;
+}
+
+/** Writes `chunk` on `connection` every `everyMs` until it closes (a trickling client). */
+export function trickle(connection: RawConnection, chunk: string, everyMs: number): void {
+  const timer = setInterval(() => connection.socket.write(chunk), everyMs);
+  void connection.closed.then(() => clearInterval(timer));
+  onTestFinished(() => clearInterval(timer));
+}

@@ -1,0 +1,71 @@
+// JSON-RPC batches against fay-mcp --http: MCP dropped batching in 2025-06-18, so a client
+// speaking that version or later (its mcp-protocol-version header) gets its batch refused before
+// anything runs; where a batch is still accepted (2025-03-26, the version assumed without the
+// header), every call in it counts against FAY_MCP_MAX_CALLS_IN_FLIGHT.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFayServer, type FayServer } from '../support/fay-server.ts';
+import { post, startHttpServer, type HttpServerProcess } from '../mcp-http/harness.ts';
+
+const KEY = 'fay_batch_key_Ys28mFe5';
+const AUTH = { authorization: `Bearer ${KEY}` };
+const MAX_IN_FLIGHT = 4;
+let fay: FayServer;
+let server: HttpServerProcess;
+
+beforeAll(async () => {
+  fay = await startFayServer({ apiKeys: [KEY] });
+  server = await startHttpServer({
+    FAY_BASE_URL: fay.url,
+    FAY_MCP_MAX_CALLS_IN_FLIGHT: String(MAX_IN_FLIGHT),
+  });
+});
+afterAll(async () => {
+  await server?.stop();
+  await fay?.close();
+});
+
+/** A batch of `size` fay_start_research calls: each one a billed create if it runs. */
+const batchOf = (size: number) =>
+  JSON.stringify(
+    Array.from({ length: size }, (_, index) => ({
+      jsonrpc: '2.0',
+      id: index + 1,
+      method: 'tools/call',
+      params: { name: 'fay_start_research', arguments: { prompt: `Batched ${index}` } },
+    })),
+  );
+
+describe('a client speaking 2025-06-18 or later', () => {
+  it.each(['2025-06-18', '2025-11-25'])(
+    '%s: a batch of 100 creates is refused with 400; nothing reaches Fay',
+    async (version) => {
+      const creates = fay.count('create');
+      const response = await post(server.url, batchOf(100), {
+        ...AUTH,
+        'mcp-protocol-version': version,
+      });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toMatch(/batch/i);
+      expect(fay.count('create')).toBe(creates);
+    },
+  );
+});
+
+describe('a client speaking 2025-03-26 (no mcp-protocol-version header)', () => {
+  it(`a batch of ${MAX_IN_FLIGHT + 1} calls is past FAY_MCP_MAX_CALLS_IN_FLIGHT: 503, nothing reaches Fay`, async () => {
+    const creates = fay.count('create');
+    const response = await post(server.url, batchOf(MAX_IN_FLIGHT + 1), AUTH);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(fay.count('create')).toBe(creates);
+  });
+
+  it(`a batch of ${MAX_IN_FLIGHT} calls is served, each call answered`, async () => {
+    const creates = fay.count('create');
+    const response = await post(server.url, batchOf(MAX_IN_FLIGHT), AUTH);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    for (let id = 1; id <= MAX_IN_FLIGHT; id++) expect(text).toContain(`"id":${id}`);
+    expect(fay.count('create')).toBe(creates + MAX_IN_FLIGHT);
+  });
+});
