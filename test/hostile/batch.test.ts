@@ -4,7 +4,7 @@
 // header), every call in it counts against FAY_MCP_MAX_CALLS_IN_FLIGHT.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
-import { post, startHttpServer, type HttpServerProcess } from '../mcp-http/harness.ts';
+import { connectHttp, post, startHttpServer, type HttpServerProcess } from '../mcp-http/harness.ts';
 
 const KEY = 'fay_batch_key_Ys28mFe5';
 const AUTH = { authorization: `Bearer ${KEY}` };
@@ -52,15 +52,34 @@ describe('a client speaking 2025-06-18 or later', () => {
 });
 
 describe('a client speaking 2025-03-26 (no mcp-protocol-version header)', () => {
-  it(`a batch of ${MAX_IN_FLIGHT + 1} calls is past FAY_MCP_MAX_CALLS_IN_FLIGHT: 503, nothing reaches Fay`, async () => {
+  it(`a batch of ${MAX_IN_FLIGHT + 1} calls can never fit FAY_MCP_MAX_CALLS_IN_FLIGHT: 400, nothing reaches Fay`, async () => {
     const creates = fay.count('create');
     const response = await post(server.url, batchOf(MAX_IN_FLIGHT + 1), AUTH);
-    expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toBe('1');
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain(`FAY_MCP_MAX_CALLS_IN_FLIGHT (${MAX_IN_FLIGHT})`);
     expect(fay.count('create')).toBe(creates);
   });
 
-  it(`a batch of ${MAX_IN_FLIGHT} calls is served, each call answered`, async () => {
+  it(`with one call in flight, a batch of ${MAX_IN_FLIGHT} is past the cap: 503, nothing reaches Fay`, async () => {
+    const session = await connectHttp(server.url, KEY);
+    let started!: () => void;
+    const inFlight = new Promise<void>((resolve) => (started = resolve));
+    const long = session.client.callTool(
+      { name: 'fay_research', arguments: { prompt: 'Holding a slot [fay:duration=1500]' } },
+      undefined,
+      { onprogress: () => started() },
+    );
+    await inFlight;
+    const creates = fay.count('create');
+    const response = await post(server.url, batchOf(MAX_IN_FLIGHT), AUTH);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(fay.count('create')).toBe(creates);
+    await long;
+    await session.close();
+  });
+
+  it(`a batch of ${MAX_IN_FLIGHT} calls on an idle server is served, each call answered`, async () => {
     const creates = fay.count('create');
     const response = await post(server.url, batchOf(MAX_IN_FLIGHT), AUTH);
     expect(response.status).toBe(200);

@@ -3,18 +3,19 @@
 // loadHttpConfig. Like mcp.ts, a bad value is refused at start with one line naming it.
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
-import { isLoopbackHost } from '../../core/internal.js';
 import { invalidConfiguration, list, number, parseVariables, type Loaded } from './rules.js';
 
 export interface HttpConfig {
   host: string;
   port: number;
-  /** FAY_MCP_TOKEN, split on commas: the bearer tokens accepted when the server holds the key. */
+  /** FAY_MCP_TOKEN, split on commas: the bearer tokens accepted; set exactly when the server holds the key. */
   tokens: string[];
   /** FAY_MCP_ALLOWED_ORIGINS: browser origins allowed to call; a request without Origin is served. */
   allowedOrigins: string[];
   /** Requests handled at once before callers are told to retry. */
   maxInFlight: number;
+  /** Connections open at once; past it a new connection is closed unanswered. */
+  maxConnections: number;
   /** How long SIGTERM waits for requests in flight. */
   shutdownGraceMs: number;
 }
@@ -25,6 +26,17 @@ const DEFAULT_MAX_IN_FLIGHT = 256;
 const DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
 /** Request bodies above this get 413 (a tool call's arguments are a few KB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Connection limits, so that clients which connect and then send slowly or nothing at all (no
+ * key needed) cannot hold sockets: a request's headers must arrive within HEADERS_TIMEOUT_MS and
+ * the whole request (1 MiB at most) within REQUEST_TIMEOUT_MS, or it gets 408 and is closed; an
+ * idle kept-alive connection is closed after KEEP_ALIVE_TIMEOUT_MS; and the server keeps at most
+ * CONNECTIONS_PER_CALL connections per call it may handle (FAY_MCP_MAX_CALLS_IN_FLIGHT).
+ */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 20_000;
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+export const CONNECTIONS_PER_CALL = 4;
 
 /** The HTTP mode's own variables, read with --http only (see mcp.ts for the others). */
 const envSchema = z.object({
@@ -48,6 +60,33 @@ export type HttpConfigResult = Loaded<HttpConfig>;
 /** True when the command line asks for HTTP. */
 export function wantsHttp(argv: readonly string[]): boolean {
   return argv.includes('--http');
+}
+
+/**
+ * Tokens exactly when the server holds the key: a held key without tokens is open to anyone who
+ * reaches the port, tokens without a key would be sent to Fay as keys.
+ */
+function tokenRule(apiKey: string | undefined, tokens: readonly string[]): string | undefined {
+  if (apiKey && tokens.length === 0) {
+    // Loopback is no exception: a reverse proxy on the same machine (nginx rewrites Host to the
+    // upstream by default) makes every request look local.
+    return (
+      'Refusing to serve FAY_API_KEY without FAY_MCP_TOKEN: anyone who can reach the port, ' +
+      'directly or through a proxy on this machine, would spend your Fay account. Set ' +
+      'FAY_MCP_TOKEN (comma-separated tokens your clients send as "Authorization: Bearer ' +
+      '<token>"), or leave FAY_API_KEY unset so each client sends its own Fay key.'
+    );
+  }
+  if (!apiKey && tokens.length > 0) {
+    return (
+      'FAY_MCP_TOKEN is set but FAY_API_KEY is not: tokens admit clients to the Fay key this ' +
+      'server holds. Set FAY_API_KEY, or unset FAY_MCP_TOKEN so each client sends its own Fay key.'
+    );
+  }
+  if (apiKey && tokens.includes(apiKey)) {
+    return 'FAY_MCP_TOKEN must not contain the Fay API key: clients would hold the key itself.';
+  }
+  return undefined;
 }
 
 export function loadHttpConfig(
@@ -74,32 +113,9 @@ export function loadHttpConfig(
   const values = parsed.data;
   const host = options.host?.trim() || DEFAULT_HOST;
   const tokens = values.FAY_MCP_TOKEN;
-  if (apiKey && tokens.length === 0 && !isLoopbackHost(host)) {
-    return {
-      ok: false,
-      message:
-        `Refusing to serve FAY_API_KEY on ${host} without FAY_MCP_TOKEN: anyone who can reach the ` +
-        'port would spend your Fay account. Set FAY_MCP_TOKEN (comma-separated tokens your clients ' +
-        'send as "Authorization: Bearer <token>"), or leave FAY_API_KEY unset so each client sends ' +
-        'its own Fay key.',
-    };
-  }
-  if (!apiKey && tokens.length > 0) {
-    // Without a server-held key each client's bearer is its own Fay key: a team token would be
-    // sent to Fay as one.
-    return {
-      ok: false,
-      message:
-        'FAY_MCP_TOKEN is set but FAY_API_KEY is not: tokens admit clients to the Fay key this ' +
-        'server holds. Set FAY_API_KEY, or unset FAY_MCP_TOKEN so each client sends its own Fay key.',
-    };
-  }
-  if (apiKey && tokens.includes(apiKey)) {
-    return {
-      ok: false,
-      message: 'FAY_MCP_TOKEN must not contain the Fay API key: clients would hold the key itself.',
-    };
-  }
+  const keyProblem = tokenRule(apiKey, tokens);
+  if (keyProblem) return { ok: false, message: keyProblem };
+  const maxInFlight = values.FAY_MCP_MAX_CALLS_IN_FLIGHT ?? DEFAULT_MAX_IN_FLIGHT;
   return {
     ok: true,
     config: {
@@ -107,7 +123,8 @@ export function loadHttpConfig(
       port: values.PORT ?? DEFAULT_PORT,
       tokens,
       allowedOrigins: values.FAY_MCP_ALLOWED_ORIGINS,
-      maxInFlight: values.FAY_MCP_MAX_CALLS_IN_FLIGHT ?? DEFAULT_MAX_IN_FLIGHT,
+      maxInFlight,
+      maxConnections: CONNECTIONS_PER_CALL * maxInFlight,
       shutdownGraceMs:
         (values.FAY_MCP_SHUTDOWN_GRACE_SECONDS ?? DEFAULT_SHUTDOWN_GRACE_SECONDS) * 1000,
     },

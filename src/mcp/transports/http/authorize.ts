@@ -1,5 +1,5 @@
 // Who is calling: the Fay key a request acts with, and the client for that key. A server that
-// holds FAY_API_KEY accepts its FAY_MCP_TOKEN bearers (or anyone, on loopback without tokens);
+// holds FAY_API_KEY accepts its FAY_MCP_TOKEN bearers (config/http.ts requires them with a key);
 // one without a key takes each caller's own key as the bearer. Anything else is a 401 Refusal.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -55,7 +55,6 @@ export function authorizer(config: McpConfig, http: HttpConfig): (req: IncomingM
     // Server-held key: one client, one status budget for every caller.
     const held: Caller = { key: apiKey, client: lazyClient(config), keyFromClient: false };
     return (req) => {
-      if (tokens.length === 0) return held; // loopback without tokens
       const bearer = bearerOf(req);
       if (bearer !== undefined && isOneOf(bearer, tokens)) return held;
       throw new Refusal(

@@ -5,11 +5,19 @@
 export class Refusal extends Error {
   readonly status: number;
   readonly headers: Record<string, string>;
+  /** The JSON-RPC error code of the answer (-32000 unless the refusal is JSON-RPC's own). */
+  readonly code: number;
 
-  constructor(status: number, message: string, headers: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    message: string,
+    headers: Record<string, string> = {},
+    code = -32000,
+  ) {
     super(message);
     this.name = 'Refusal';
     this.status = status;
     this.headers = headers;
+    this.code = code;
   }
 }
