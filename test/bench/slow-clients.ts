@@ -4,31 +4,20 @@
 // fay_get_research, sequential) with them connected, next to none connected, in the same run;
 // and how many of its requests were refused (503). Part of `npm run bench`; alone:
 // `node test/bench/run.ts slow-clients` (after a build).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { fixed, spawnFayServer, type BenchTable } from './support.ts';
+import {
+  fixed,
+  MCP_BIN,
+  mcpCall,
+  percentile,
+  spawnFayServer,
+  spawnHttpServer,
+  type BenchTable,
+} from './support.ts';
 
-const BIN = fileURLToPath(new URL('../../dist/mcp/bin.js', import.meta.url));
 const KEY = 'fay_test_key';
 const ATTACKERS = 256;
 const SEQUENTIAL = 300;
-
-function start(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [BIN, '--http', '--port', '0'], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const found = /listening on (http:\/\/\S+\/mcp)/.exec(stderr);
-      if (found) resolve({ url: found[1]!, child });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
-  });
-}
 
 /** One attacker: headers, then a body byte a second; it reconnects when dropped, until stopped. */
 function attack(url: string, stopped: () => boolean): void {
@@ -52,26 +41,9 @@ function attack(url: string, stopped: () => boolean): void {
 }
 const attackers = new Set<Socket>();
 
-let nextId = 1;
 /** One call; resolves with its status (200, or the refusal's). */
 async function rpc(url: string, method: string, params?: unknown): Promise<number> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${KEY}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-11-25',
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
-  });
-  await response.text();
-  return response.status;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return (await mcpCall(url, KEY, method, params)).status;
 }
 
 async function measure(run: () => Promise<number>): Promise<{ times: number[]; refused: number }> {
@@ -88,23 +60,15 @@ async function measure(run: () => Promise<number>): Promise<{ times: number[]; r
 
 export default async function slowClients(): Promise<BenchTable[]> {
   const fay = await spawnFayServer(1500);
-  const server = await start({ FAY_BASE_URL: fay.url });
+  const server = await spawnHttpServer([MCP_BIN, '--http', '--port', '0'], {
+    FAY_BASE_URL: fay.url,
+  });
   let stopping = false;
   try {
-    const started = await fetch(server.url, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${KEY}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 0,
-        method: 'tools/call',
-        params: { name: 'fay_start_research', arguments: { prompt: 'Bench [fay:never]' } },
-      }),
-    }).then((response) => response.text());
+    const { text: started } = await mcpCall(server.url, KEY, 'tools/call', {
+      name: 'fay_start_research',
+      arguments: { prompt: 'Bench [fay:never]' },
+    });
     const requestId = /"request_id":"([0-9a-f-]{36})"/.exec(started)![1]!;
     const operations: Array<[string, () => Promise<number>]> = [
       ['tools/list', () => rpc(server.url, 'tools/list')],

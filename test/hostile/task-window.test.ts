@@ -4,13 +4,7 @@
 // status read hangs.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { startFayServer, type FayServer } from '../support/fay-server.ts';
-import {
-  connectHttp,
-  startHttpServer,
-  type HttpServerProcess,
-  type HttpSession,
-} from '../mcp-http/harness.ts';
+import { connectHttp, useHttpServer, type HttpSession } from '../mcp-http/harness.ts';
 
 const KEY = 'fay_window_key_Hc52nBq7';
 const WINDOW_SECONDS = 3;
@@ -23,24 +17,14 @@ const RATE_LIMITED = {
   delayMs: 59_000,
   times: Infinity,
 } as const;
-let fay: FayServer;
-let server: HttpServerProcess;
+const local = useHttpServer(KEY, { FAY_CALL_WINDOW_SECONDS: String(WINDOW_SECONDS) });
 let session: HttpSession;
 
 beforeAll(async () => {
-  fay = await startFayServer({ apiKeys: [KEY] });
-  server = await startHttpServer({
-    FAY_BASE_URL: fay.url,
-    FAY_CALL_WINDOW_SECONDS: String(WINDOW_SECONDS),
-  });
-  session = await connectHttp(server.url, KEY);
+  session = await connectHttp(local.server.url, KEY);
 });
-afterEach(() => fay.clearFaults());
-afterAll(async () => {
-  await session?.close();
-  await server?.stop();
-  await fay?.close();
-});
+afterEach(() => local.fay.clearFaults());
+afterAll(() => session?.close());
 
 /** A fay_research task on a job that never ends. */
 async function startTask(): Promise<string> {
@@ -62,7 +46,7 @@ const rateLimited = /Fay's rate limit was reached\. Retry after \d{4}-\d\d-\d\d 
 describe('when Fay hangs', () => {
   it('tasks/get answers within the call window, naming the research', async () => {
     const id = await startTask();
-    fay.injectFault(HANG);
+    local.fay.injectFault(HANG);
     await expect(session.client.experimental.tasks.getTask(id, CLIENT_TIMEOUT)).rejects.toThrow(
       notAnswering(id),
     );
@@ -70,7 +54,7 @@ describe('when Fay hangs', () => {
 
   it('tasks/result answers within the call window, naming the research', async () => {
     const id = await startTask();
-    fay.injectFault(HANG);
+    local.fay.injectFault(HANG);
     await expect(
       session.client.experimental.tasks.getTaskResult(id, CallToolResultSchema, CLIENT_TIMEOUT),
     ).rejects.toThrow(notAnswering(id));
@@ -78,27 +62,27 @@ describe('when Fay hangs', () => {
 
   it('tasks/cancel sends its stop anyway and answers within the call window', async () => {
     const id = await startTask();
-    fay.injectFault(HANG);
+    local.fay.injectFault(HANG);
     const cancelled = await session.client.experimental.tasks.cancelTask(id, CLIENT_TIMEOUT);
-    expect(fay.count('stop', { requestId: id })).toBe(1);
+    expect(local.fay.count('stop', { requestId: id })).toBe(1);
     expect(cancelled.status).toBe('cancelled');
-    expect(fay.jobState(id)).toBe('STOPPED');
+    expect(local.fay.jobState(id)).toBe('STOPPED');
   }, 30_000);
 });
 
 describe('when Fay answers 429 with Retry-After: 59', () => {
   it('tasks/get answers at once with the date to retry after', async () => {
     const id = await startTask();
-    fay.injectFault(RATE_LIMITED);
+    local.fay.injectFault(RATE_LIMITED);
     await expect(session.client.experimental.tasks.getTask(id, CLIENT_TIMEOUT)).rejects.toThrow(
       rateLimited,
     );
-    expect(fay.count('status', { requestId: id })).toBe(1);
+    expect(local.fay.count('status', { requestId: id })).toBe(1);
   }, 30_000);
 
   it('tasks/result answers at once with the date to retry after', async () => {
     const id = await startTask();
-    fay.injectFault(RATE_LIMITED);
+    local.fay.injectFault(RATE_LIMITED);
     await expect(
       session.client.experimental.tasks.getTaskResult(id, CallToolResultSchema, CLIENT_TIMEOUT),
     ).rejects.toThrow(rateLimited);

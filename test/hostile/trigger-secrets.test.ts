@@ -2,42 +2,21 @@
 // matches no kept secret may mean a secret was just added, so the credential is read again, but
 // an unauthenticated sender can forge as many as it likes. Those re-reads (a database query and
 // a decryption each in n8n) are bounded per credential; a secret added since still works.
-import { randomUUID } from 'node:crypto';
 import type { IWebhookFunctions } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { signWebhook, verifyWebhook } from '../../src/core/index.ts';
+import { verifyWebhook } from '../../src/core/index.ts';
 import { SECRETS_REREAD_MIN_MS, withSecrets } from '../../src/n8n/nodes/FayTrigger/secrets.ts';
+import { signedEvent, trigger } from '../n8n/support/secrets-node.ts';
 
 const NOW_MS = 1_800_000_000_000;
 const FORGED = 1_000;
 
-/** A node whose credential holds `secret` (changeable), counting the credential's reads. */
-function trigger(secret: string) {
-  const state = { secret, reads: 0 };
-  const id = randomUUID();
-  const fn = {
-    getNode: () => ({ credentials: { fayApi: { id, name: 'Fay' } } }),
-    getCredentials: async () => {
-      state.reads += 1;
-      return { webhookSecret: state.secret };
-    },
-  } as unknown as IWebhookFunctions;
-  return { fn, state };
-}
-
-function event(secret: string, createdMs: number) {
-  const id = randomUUID();
-  const body = JSON.stringify({
-    id: `evt_${id}`,
-    type: 'Status',
-    created: Math.floor(createdMs / 1000),
-    data: { request_id: id, status: 'PROCESSING' },
-  });
-  return { rawBody: Buffer.from(body), signature: signWebhook(body, secret) };
-}
-
 const deliver = (fn: IWebhookFunctions, secret: string, nowMs: number) =>
-  withSecrets(fn, (secrets) => verifyWebhook({ ...event(secret, nowMs), secrets, nowMs }), nowMs);
+  withSecrets(
+    fn,
+    (secrets) => verifyWebhook({ ...signedEvent(secret, nowMs), secrets, nowMs }),
+    nowMs,
+  );
 
 describe('forged signatures', () => {
   it(`${FORGED} within a second read the credential at most twice`, async () => {

@@ -4,7 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
-import { onTestFinished } from 'vitest';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
+import { startFayServer, type FayServer } from '../support/fay-server.ts';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -208,4 +209,23 @@ export function trickle(connection: RawConnection, chunk: string, everyMs: numbe
   const timer = setInterval(() => connection.socket.write(chunk), everyMs);
   void connection.closed.then(() => clearInterval(timer));
   onTestFinished(() => clearInterval(timer));
+}
+
+export interface LocalHttp {
+  fay: FayServer;
+  server: HttpServerProcess;
+}
+
+/** A local Fay server accepting `key`, and `fay-mcp --http` on it with `env`, for the whole file. */
+export function useHttpServer(key: string, env: Record<string, string> = {}): LocalHttp {
+  const local = {} as LocalHttp;
+  beforeAll(async () => {
+    local.fay = await startFayServer({ apiKeys: [key] });
+    local.server = await startHttpServer({ FAY_BASE_URL: local.fay.url, ...env });
+  });
+  afterAll(async () => {
+    await local.server?.stop();
+    await local.fay?.close();
+  });
+  return local;
 }
