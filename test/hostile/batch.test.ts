@@ -3,7 +3,7 @@
 // anything runs; where a batch is still accepted (2025-03-26, the version assumed without the
 // header), every call in it counts against FAY_MCP_MAX_CALLS_IN_FLIGHT.
 import { describe, expect, it } from 'vitest';
-import { connectHttp, post, useHttpServer } from '../mcp-http/harness.ts';
+import { connectHttp, post, useHttpServer } from '../support/mcp.ts';
 
 const KEY = 'fay_batch_key_Ys28mFe5';
 const AUTH = { authorization: `Bearer ${KEY}` };

@@ -5,12 +5,12 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
 import {
-  BIN,
+  builtBin,
   LIST_TOOLS,
   post,
   startHttpServer,
   startRoundRobinProxy,
-} from '../mcp-http/harness.ts';
+} from '../support/mcp.ts';
 
 const KEY = 'fay_deploy_key_Vb63rNc4';
 const TOKEN = 'team-token-deploy-2c7e';
@@ -25,7 +25,7 @@ afterAll(() => fay?.close());
 function refusedStart(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, '--http', '--port', '0'], {
+  const child = spawn(process.execPath, [builtBin(), '--http', '--port', '0'], {
     env: { PATH: process.env.PATH ?? '', FAY_BASE_URL: fay.url, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

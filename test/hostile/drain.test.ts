@@ -6,8 +6,14 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
-import { stateOf, textOf } from '../mcp/harness.ts';
-import { callTool, connectHttp, LIST_TOOLS, startHttpServer } from '../mcp-http/harness.ts';
+import {
+  callTool,
+  connectHttp,
+  LIST_TOOLS,
+  startHttpServer,
+  stateOf,
+  textOf,
+} from '../support/mcp.ts';
 
 const KEY = 'fay_drain_key_Lp37sKd9';
 const AUTH = { authorization: `Bearer ${KEY}` };

@@ -10,7 +10,7 @@ import {
   rawConnection,
   trickle,
   useHttpServer,
-} from '../mcp-http/harness.ts';
+} from '../support/mcp.ts';
 
 const KEY = 'fay_slow_key_Tr84qWm1';
 const ATTACKER = { authorization: 'Bearer not-a-key-but-long-enough' };

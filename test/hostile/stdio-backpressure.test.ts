@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, it, onTestFinished } from 'vitest';
-import { API_KEY, BIN } from './support.ts';
+import { API_KEY, builtBin } from '../support/mcp.ts';
 
 const REQUESTS = 30_000;
 /** Far above what one read of stdin can queue, far below the answers to every request at once. */
@@ -20,7 +20,7 @@ function rssMb(pid: number): number {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 it(`${REQUESTS} tools/list from a client that stops reading: memory stays bounded, all answered`, async () => {
-  const child = spawn(process.execPath, [BIN], {
+  const child = spawn(process.execPath, [builtBin()], {
     env: { FAY_API_KEY: API_KEY, FAY_BASE_URL: 'http://127.0.0.1:9' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -4,7 +4,7 @@
 // status read hangs.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { connectHttp, useHttpServer, type HttpSession } from '../mcp-http/harness.ts';
+import { connectHttp, useHttpServer, type HttpSession } from '../support/mcp.ts';
 
 const KEY = 'fay_window_key_Hc52nBq7';
 const WINDOW_SECONDS = 3;

@@ -3,6 +3,7 @@
 // loadHttpConfig. Like mcp.ts, a bad value is refused at start with one line naming it.
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
+import { loadOAuthSettings, type OAuthSettings } from './oauth.js';
 import { invalidConfiguration, list, number, parseVariables, type Loaded } from './rules.js';
 
 export interface HttpConfig {
@@ -18,6 +19,8 @@ export interface HttpConfig {
   maxConnections: number;
   /** How long SIGTERM waits for requests in flight. */
   shutdownGraceMs: number;
+  /** Sign-in (FAY_MCP_PUBLIC_URL and FAY_MCP_OAUTH_SECRETS), or undefined when off. */
+  oauth: OAuthSettings | undefined;
 }
 
 const DEFAULT_HOST = '127.0.0.1';
@@ -63,11 +66,23 @@ export function wantsHttp(argv: readonly string[]): boolean {
 }
 
 /**
- * Tokens exactly when the server holds the key: a held key without tokens is open to anyone who
- * reaches the port, tokens without a key would be sent to Fay as keys.
+ * What is wrong with serving FAY_API_KEY (or not) with these tokens and sign-in. Tokens go with a
+ * server-held key, always: without them the key is open to anyone who reaches the port, and
+ * without the key they would be sent to Fay as keys.
  */
-function tokenRule(apiKey: string | undefined, tokens: readonly string[]): string | undefined {
-  if (apiKey && tokens.length === 0) {
+function serverKeyProblem(
+  apiKey: string | undefined,
+  tokens: readonly string[],
+  oauth: OAuthSettings | undefined,
+): string | undefined {
+  if (!apiKey) {
+    if (tokens.length === 0) return undefined;
+    return (
+      'FAY_MCP_TOKEN is set but FAY_API_KEY is not: tokens admit clients to the Fay key this ' +
+      'server holds. Set FAY_API_KEY, or unset FAY_MCP_TOKEN so each client sends its own Fay key.'
+    );
+  }
+  if (tokens.length === 0) {
     // Loopback is no exception: a reverse proxy on the same machine (nginx rewrites Host to the
     // upstream by default) makes every request look local.
     return (
@@ -77,13 +92,14 @@ function tokenRule(apiKey: string | undefined, tokens: readonly string[]): strin
       '<token>"), or leave FAY_API_KEY unset so each client sends its own Fay key.'
     );
   }
-  if (!apiKey && tokens.length > 0) {
+  if (oauth) {
     return (
-      'FAY_MCP_TOKEN is set but FAY_API_KEY is not: tokens admit clients to the Fay key this ' +
-      'server holds. Set FAY_API_KEY, or unset FAY_MCP_TOKEN so each client sends its own Fay key.'
+      "Sign-in (FAY_MCP_PUBLIC_URL and FAY_MCP_OAUTH_SECRETS) brings each user's own Fay key, so " +
+      'it does not go with FAY_API_KEY: unset FAY_API_KEY, or unset the two sign-in variables ' +
+      'to serve your key with FAY_MCP_TOKEN.'
     );
   }
-  if (apiKey && tokens.includes(apiKey)) {
+  if (tokens.includes(apiKey)) {
     return 'FAY_MCP_TOKEN must not contain the Fay API key: clients would hold the key itself.';
   }
   return undefined;
@@ -113,8 +129,10 @@ export function loadHttpConfig(
   const values = parsed.data;
   const host = options.host?.trim() || DEFAULT_HOST;
   const tokens = values.FAY_MCP_TOKEN;
-  const keyProblem = tokenRule(apiKey, tokens);
-  if (keyProblem) return { ok: false, message: keyProblem };
+  const oauth = loadOAuthSettings(env);
+  if (!oauth.ok) return { ok: false, message: oauth.message };
+  const problem = serverKeyProblem(apiKey, tokens, oauth.settings);
+  if (problem) return { ok: false, message: problem };
   const maxInFlight = values.FAY_MCP_MAX_CALLS_IN_FLIGHT ?? DEFAULT_MAX_IN_FLIGHT;
   return {
     ok: true,
@@ -127,6 +145,7 @@ export function loadHttpConfig(
       maxConnections: CONNECTIONS_PER_CALL * maxInFlight,
       shutdownGraceMs:
         (values.FAY_MCP_SHUTDOWN_GRACE_SECONDS ?? DEFAULT_SHUTDOWN_GRACE_SECONDS) * 1000,
+      oauth: oauth.settings,
     },
   };
 }

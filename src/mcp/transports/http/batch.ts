@@ -18,7 +18,7 @@ export function callsIn(body: unknown, protocolVersion: string | string[] | unde
       400,
       `Invalid Request: MCP ${version} has no JSON-RPC batches (removed in ${BATCHES_REMOVED_IN}); send one message per POST.`,
       {},
-      INVALID_REQUEST,
+      { code: INVALID_REQUEST },
     );
   }
   return Math.max(1, body.filter((message) => isJSONRPCRequest(message)).length);

@@ -37,6 +37,6 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new Refusal(400, 'Parse error: Invalid JSON', {}, PARSE_ERROR);
+    throw new Refusal(400, 'Parse error: Invalid JSON', {}, { code: PARSE_ERROR });
   }
 }

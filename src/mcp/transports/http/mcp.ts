@@ -45,10 +45,10 @@ export async function serveMcp(
   res: ServerResponse,
   { config, caller, inFlight, body, calls }: McpRequest,
 ): Promise<void> {
-  const { key, client, keyFromClient } = caller;
+  const { key, client, keySource } = caller;
   const server = createServer(
     { ...config, apiKey: key },
-    { client, keyFromClient, shutdown: inFlight.shutdown },
+    { client, keySource, shutdown: inFlight.shutdown },
   );
   const transport = new RedactingHttpTransport(key, {
     sessionIdGenerator: undefined,
