@@ -11,6 +11,7 @@ const BENCHES = [
   './mcp-http.ts',
   './slow-clients.ts',
   './trigger-burst.ts',
+  './install-size.ts',
 ];
 
 const only = process.argv.slice(2);
