@@ -48,16 +48,75 @@ export function weightOf(text: string): number {
   return sum;
 }
 
-/** prefix[i] = weight of text[0, i); strictly increasing, as every unit weighs at least 1. */
-function prefixWeights(text: string): Uint32Array {
-  const prefix = new Uint32Array(text.length + 1);
-  let sum = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    sum += code < 0x80 ? ASCII_WEIGHTS[code]! : unitWeight(text, i, code);
-    prefix[i + 1] = sum;
+const MARK_BITS = 6;
+const MARK_STEP = 1 << MARK_BITS;
+
+/**
+ * The weights of a text's prefixes, with one pass over the text: the weight of text[0, i) is
+ * kept for every i that is a multiple of MARK_STEP, and found for any other i from the mark below
+ * it. Prefix weights are strictly increasing, as every unit weighs at least 1.
+ */
+class PrefixWeights {
+  readonly total: number;
+  readonly #text: string;
+  /** marks[k] = weight of text[0, k * MARK_STEP). */
+  readonly #marks: Uint32Array;
+
+  constructor(text: string) {
+    this.#text = text;
+    const marks = new Uint32Array((text.length >>> MARK_BITS) + 1);
+    let sum = 0;
+    for (let k = 1, i = 0; i < text.length; k += 1) {
+      const end = Math.min(text.length, i + MARK_STEP);
+      for (; i < end; i += 1) {
+        const code = text.charCodeAt(i);
+        sum += code < 0x80 ? ASCII_WEIGHTS[code]! : unitWeight(text, i, code);
+      }
+      if (k < marks.length) marks[k] = sum;
+    }
+    this.total = sum;
+    this.#marks = marks;
   }
-  return prefix;
+
+  /** The weight of text[0, end). */
+  at(end: number): number {
+    const text = this.#text;
+    let i = (end >>> MARK_BITS) << MARK_BITS;
+    let sum = this.#marks[end >>> MARK_BITS]!;
+    for (; i < end; i += 1) {
+      const code = text.charCodeAt(i);
+      sum += code < 0x80 ? ASCII_WEIGHTS[code]! : unitWeight(text, i, code);
+    }
+    return sum;
+  }
+
+  /** The largest offset e with weight of text[0, e) <= target (0 when none is). */
+  lastWithin(target: number): number {
+    const marks = this.#marks;
+    let low = 0;
+    let high = marks.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >>> 1;
+      if (marks[mid]! <= target) low = mid;
+      else high = mid - 1;
+    }
+    const text = this.#text;
+    let sum = marks[low]!;
+    let end = low << MARK_BITS;
+    while (end < text.length) {
+      const code = text.charCodeAt(end);
+      sum += code < 0x80 ? ASCII_WEIGHTS[code]! : unitWeight(text, end, code);
+      if (sum > target) break;
+      end += 1;
+    }
+    return end;
+  }
+
+  /** The smallest offset e with weight of text[0, e) >= target (text.length + 1 when none is). */
+  firstAtLeast(target: number): number {
+    const below = Math.ceil(target) - 1;
+    return below < 0 ? 0 : this.lastWithin(below) + 1;
+  }
 }
 
 /** A heading of the answer and the part (1-based) its line starts in. */
@@ -90,9 +149,11 @@ const SECTION = 3;
 type Rank = typeof INSIDE | typeof LINE | typeof BLOCK | typeof SECTION;
 
 interface Layout {
-  /** Line starts where a cut may go (ascending, all > 0), and their ranks. */
-  breaks: number[];
-  ranks: Rank[];
+  /**
+   * The cut for a part [pos, limit), given the first offset of its back half (see chooseBreak);
+   * undefined when no line starts within its room. Asked for parts in order.
+   */
+  breakIn(pos: number, limit: number, halfAt: number): number | undefined;
   /** Headings, at the offset of their (first) line. */
   headings: Array<{ level: number; title: string; at: number }>;
 }
@@ -152,6 +213,7 @@ interface Shape {
  * where cuts go; the parts always join back exactly.
  */
 class MarkdownScan implements Layout {
+  /** Line starts where a cut may go (ascending, all > 0), and their ranks. */
   readonly breaks: number[] = [];
   readonly ranks: Rank[] = [];
   readonly headings: Layout['headings'] = [];
@@ -181,6 +243,13 @@ class MarkdownScan implements Layout {
       }
       start = newline < 0 ? text.length : newline + 1;
     }
+  }
+
+  #first = 0; // the first break after the last part's start
+
+  breakIn(pos: number, limit: number, halfAt: number): number | undefined {
+    while (this.#first < this.breaks.length && this.breaks[this.#first]! <= pos) this.#first += 1;
+    return chooseBreak(this.breaks, this.ranks, this.#first, limit, halfAt);
   }
 
   /** The rank of a cut before the line [start, lineEnd), its first non-blank at `first`. */
@@ -284,25 +353,42 @@ function atxTitle(line: string, level: number): string {
   return end < text.length && /[ \t]/.test(text[end - 1]!) ? text.slice(0, end).trimEnd() : text;
 }
 
-const markdownLayout = (text: string): Layout => new MarkdownScan(text);
+/**
+ * The lines of a JSON text (as JSON.stringify indents it, so a line break is never inside a
+ * string): any line may end a part (BLOCK); a top-level member's start is the best place, as a
+ * heading is (SECTION). Breaks are found around each cut, not listed for the whole text.
+ */
+class JsonLayout implements Layout {
+  readonly headings: Layout['headings'] = [];
+  readonly #text: string;
 
-/** The lines of a JSON text (as JSON.stringify indents it): top-level members are the blocks. */
-function jsonLayout(text: string): Layout {
-  const breaks: number[] = [];
-  const ranks: Rank[] = [];
-  const headings: Layout['headings'] = [];
-  const topKey = /^ {2}("(?:[^"\\]|\\.)*"):/;
-  for (let start = text.indexOf('\n') + 1; start > 0; start = text.indexOf('\n', start) + 1) {
-    const topLevel = text.charCodeAt(start + 2) !== 0x20 && text.startsWith('  ', start);
-    breaks.push(start);
-    // Any line may end a part; a top-level member's start is the best place, as a heading is.
-    ranks.push(topLevel ? SECTION : BLOCK);
-    if (topLevel) {
-      const key = topKey.exec(text.slice(start, start + 1024));
-      if (key) headings.push({ level: 1, title: JSON.parse(key[1]!) as string, at: start });
+  constructor(text: string) {
+    this.#text = text;
+    const topKey = /^ {2}("(?:[^"\\]|\\.)*"):/;
+    for (let at = text.indexOf('\n  "') + 1; at > 0; at = text.indexOf('\n  "', at) + 1) {
+      const key = topKey.exec(text.slice(at, at + 1024));
+      if (key) this.headings.push({ level: 1, title: JSON.parse(key[1]!) as string, at });
     }
   }
-  return { breaks, ranks, headings };
+
+  #topLevel(at: number): boolean {
+    return this.#text.charCodeAt(at + 2) !== 0x20 && this.#text.startsWith('  ', at);
+  }
+
+  /** The start of the line before the one starting at `at` (0 for the first line). */
+  #lineBefore(at: number): number {
+    return at < 2 ? 0 : this.#text.lastIndexOf('\n', at - 2) + 1;
+  }
+
+  /** chooseBreak where every break is a BLOCK or a SECTION. */
+  breakIn(pos: number, limit: number, halfAt: number): number | undefined {
+    const last = this.#text.lastIndexOf('\n', limit - 1) + 1;
+    if (last <= pos) return undefined;
+    for (let at = last; at > pos && at >= halfAt; at = this.#lineBefore(at)) {
+      if (this.#topLevel(at)) return at;
+    }
+    return last;
+  }
 }
 
 let segmenter: Intl.Segmenter | undefined;
@@ -337,48 +423,35 @@ function graphemeCut(text: string, cut: number, floor: number): number {
 const SOFT_BREAK = new Set([0x20, 0x09, 0x3000, 0x3001, 0x3002, 0xff01, 0xff0c, 0xff1f, 0xff1b]);
 
 /**
- * A cut inside one line longer than a part: after the last space (or CJK punctuation) in the
- * back half of the room, else as far as the room allows; always on a grapheme boundary.
+ * A cut inside one line longer than a part [pos, limit), its back half from `halfAt`: after the
+ * last space (or CJK punctuation) in the back half of the room, else as far as the room allows;
+ * always on a grapheme boundary.
  */
-function midLineCut(text: string, prefix: Uint32Array, pos: number, limit: number): number {
-  const half = prefix[pos]! + (prefix[limit]! - prefix[pos]!) / 2;
-  for (let i = limit - 1; i > pos && prefix[i]! >= half; i -= 1) {
+function midLineCut(text: string, pos: number, limit: number, halfAt: number): number {
+  for (let i = limit - 1; i > pos && i >= halfAt; i -= 1) {
     if (SOFT_BREAK.has(text.charCodeAt(i))) {
       const cut = graphemeCut(text, i + 1, pos);
-      if (prefix[cut]! >= half) return cut;
+      if (cut >= halfAt) return cut;
       break;
     }
   }
   return graphemeCut(text, limit, pos);
 }
 
-/** The largest offset e with prefix[e] <= target (prefix strictly increasing). */
-function lastWithin(prefix: Uint32Array, target: number): number {
-  let low = 0;
-  let high = prefix.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >>> 1;
-    if (prefix[mid]! <= target) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
 /**
- * The cut for a part starting at `pos` among the line breaks within its room, in order: the last
- * heading in the back half of the part, the last block boundary in the back half, the last block
- * boundary anywhere, the last break between paragraph lines, the last break at all. Undefined
- * when no line ends within the room.
+ * The cut among the line breaks (from index `first`, the first after the part's start) within
+ * the room of a part ending at `limit`, in order: the last heading in the back half of the part
+ * (from `halfAt`: the first offset where at least half the part's weight is behind), the last
+ * block boundary in the back half, the last block boundary anywhere, the last break between
+ * paragraph lines, the last break at all. Undefined when no line starts within the room.
  */
 function chooseBreak(
-  layout: Layout,
-  prefix: Uint32Array,
-  pos: number,
-  limit: number,
+  breaks: number[],
+  ranks: Rank[],
   first: number,
+  limit: number,
+  halfAt: number,
 ): number | undefined {
-  const half = prefix[pos]! + (prefix[limit]! - prefix[pos]!) / 2;
-  const { breaks, ranks } = layout;
   let block: number | undefined;
   let line: number | undefined;
   let inside: number | undefined;
@@ -387,7 +460,7 @@ function chooseBreak(
   for (i -= 1; i >= first; i -= 1) {
     const at = breaks[i]!;
     const rank = ranks[i]!;
-    const backHalf = prefix[at]! >= half;
+    const backHalf = at >= halfAt;
     if (rank === SECTION && backHalf) return at;
     if (rank >= BLOCK) {
       if (backHalf) {
@@ -408,18 +481,17 @@ function splitText(
   maxWeight: number,
   layoutOf: (text: string) => Layout,
 ): SplitAnswer {
-  const prefix = prefixWeights(text);
-  if (prefix[text.length]! <= maxWeight) return { text, parts: [text], outline: [] };
+  const weights = new PrefixWeights(text);
+  if (weights.total <= maxWeight) return { text, parts: [text], outline: [] };
   const layout = layoutOf(text);
   const cuts: number[] = [];
-  let first = 0; // the first break after pos
-  for (let pos = 0; prefix[text.length]! - prefix[pos]! > maxWeight;) {
-    const limit = lastWithin(prefix, prefix[pos]! + maxWeight);
-    while (first < layout.breaks.length && layout.breaks[first]! <= pos) first += 1;
-    const cut =
-      chooseBreak(layout, prefix, pos, limit, first) ?? midLineCut(text, prefix, pos, limit);
+  for (let pos = 0, before = 0; weights.total - before > maxWeight;) {
+    const limit = weights.lastWithin(before + maxWeight);
+    const halfAt = weights.firstAtLeast(before + (weights.at(limit) - before) / 2);
+    const cut = layout.breakIn(pos, limit, halfAt) ?? midLineCut(text, pos, limit, halfAt);
     cuts.push(cut);
     pos = cut;
+    before = weights.at(pos);
   }
   const parts: string[] = [];
   let from = 0;
@@ -437,7 +509,7 @@ function splitText(
 
 /** A Markdown answer in parts of at most `maxWeight` each (one part when it fits). */
 export function splitMarkdown(text: string, maxWeight: number): SplitAnswer {
-  return splitText(text, maxWeight, markdownLayout);
+  return splitText(text, maxWeight, (markdown) => new MarkdownScan(markdown));
 }
 
 /**
@@ -449,7 +521,7 @@ export function splitMarkdown(text: string, maxWeight: number): SplitAnswer {
  * Sorting changes no character's weight, so whether the answer fits does not depend on it.
  */
 export function splitJson(value: unknown, maxWeight: number): SplitAnswer {
-  const split = splitText(sortedJson(value), maxWeight, jsonLayout);
+  const split = splitText(sortedJson(value), maxWeight, (json) => new JsonLayout(json));
   if (split.parts.length > 1) return split;
   const text = JSON.stringify(value, null, 2) ?? 'null';
   return { text, parts: [text], outline: [] };
