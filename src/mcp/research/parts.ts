@@ -35,16 +35,22 @@ function unitWeight(text: string, i: number, code: number): number {
 const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
 const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 
-/** unitWeight of each ASCII code unit, looked up (most of a text is ASCII). */
-const ASCII_WEIGHTS = Uint8Array.from({ length: 0x80 }, (_, code) => unitWeight('', 0, code));
+/** unitWeight of each code unit, looked up; 0 for surrogates, whose weight needs a neighbour. */
+const UNIT_WEIGHTS = new Uint8Array(0x10000);
+for (let code = 0; code < UNIT_WEIGHTS.length; code += 1) {
+  if (!isHigh(code) && !isLow(code)) UNIT_WEIGHTS[code] = unitWeight('', 0, code);
+}
+
+/** The weight of text[i] (see unitWeight). */
+function weightAt(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  return UNIT_WEIGHTS[code] || unitWeight(text, i, code);
+}
 
 /** The weighted size of a text (see unitWeight). */
 export function weightOf(text: string): number {
   let sum = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    sum += code < 0x80 ? ASCII_WEIGHTS[code]! : unitWeight(text, i, code);
-  }
+  for (let i = 0; i < text.length; i += 1) sum += weightAt(text, i);
   return sum;
 }
 
@@ -68,10 +74,7 @@ class PrefixWeights {
     let sum = 0;
     for (let k = 1, i = 0; i < text.length; k += 1) {
       const end = Math.min(text.length, i + MARK_STEP);
-      for (; i < end; i += 1) {
-        const code = text.charCodeAt(i);
-        sum += code < 0x80 ? ASCII_WEIGHTS[code]! : unitWeight(text, i, code);
-      }
+      for (; i < end; i += 1) sum += weightAt(text, i);
       if (k < marks.length) marks[k] = sum;
     }
     this.total = sum;
@@ -83,10 +86,7 @@ class PrefixWeights {
     const text = this.#text;
     let i = (end >>> MARK_BITS) << MARK_BITS;
     let sum = this.#marks[end >>> MARK_BITS]!;
-    for (; i < end; i += 1) {
-      const code = text.charCodeAt(i);
-      sum += code < 0x80 ? ASCII_WEIGHTS[code]! : unitWeight(text, i, code);
-    }
+    for (; i < end; i += 1) sum += weightAt(text, i);
     return sum;
   }
 
@@ -104,8 +104,7 @@ class PrefixWeights {
     let sum = marks[low]!;
     let end = low << MARK_BITS;
     while (end < text.length) {
-      const code = text.charCodeAt(end);
-      sum += code < 0x80 ? ASCII_WEIGHTS[code]! : unitWeight(text, end, code);
+      sum += weightAt(text, end);
       if (sum > target) break;
       end += 1;
     }
@@ -528,12 +527,76 @@ export function splitJson(value: unknown, maxWeight: number): SplitAnswer {
 }
 
 /**
+ * Indented JSON with every object's keys in sorted order (UTF-16 code unit order), written by
+ * JSON.stringify itself. A value as JSON.parse makes it (plain objects and arrays) is copied with
+ * each object's keys inserted in sorted order, then written as it is, without a replacer (which
+ * takes JSON.stringify off its fast path). Any other value goes by sortedByList.
+ */
+function sortedJson(value: unknown): string {
+  const copy = sortedCopy(value);
+  if (copy === NOT_PLAIN) return sortedByList(value);
+  return JSON.stringify(copy, null, 2) ?? 'null';
+}
+
+const NOT_PLAIN = Symbol('not plain');
+
+/**
+ * A copy of a JSON value with its objects' keys inserted in sorted order, or NOT_PLAIN when
+ * insertion order would not be the order JSON.stringify writes (a key that is an array index, as
+ * those come first; "__proto__", which sets the prototype; "toJSON") or when the value holds an
+ * object that is neither an array nor a plain object (a Date). Objects of one shape usually
+ * follow one another, so the last order found is tried first.
+ */
+function sortedCopy(value: unknown): unknown {
+  let lastKeys: string[] = [];
+  let lastSorted: string[] = [];
+  const copy = (item: unknown): unknown => {
+    if (typeof item !== 'object' || item === null) return item;
+    if (Array.isArray(item)) {
+      const out: unknown[] = new Array<unknown>(item.length);
+      for (let i = 0; i < item.length; i += 1) {
+        const element = copy(item[i]);
+        if (element === NOT_PLAIN) return NOT_PLAIN;
+        out[i] = element;
+      }
+      return out;
+    }
+    const prototype = Object.getPrototypeOf(item) as unknown;
+    if (prototype !== Object.prototype && prototype !== null) return NOT_PLAIN;
+    const object = item as Record<string, unknown>;
+    const keys = Object.keys(object);
+    let same = keys.length === lastKeys.length;
+    for (let i = 0; same && i < keys.length; i += 1) same = keys[i] === lastKeys[i];
+    if (!same) {
+      if (keys.some(keyOutOfOrder)) return NOT_PLAIN;
+      lastKeys = keys;
+      lastSorted = [...keys].sort();
+    }
+    const sorted = lastSorted;
+    const out: Record<string, unknown> = {};
+    for (const key of sorted) {
+      const child = copy(object[key]);
+      if (child === NOT_PLAIN) return NOT_PLAIN;
+      out[key] = child;
+    }
+    return out;
+  };
+  return copy(value);
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+
+/** A key that insertion cannot put in sorted order, or that JSON.stringify treats apart. */
+const keyOutOfOrder = (key: string): boolean =>
+  key === '__proto__' || key === 'toJSON' || ARRAY_INDEX.test(key);
+
+/**
  * Indented JSON with every object's keys in sorted order, written by JSON.stringify itself: given
  * a list of keys, it writes each object's keys in the list's order. An answer with a "__proto__"
  * key keeps Fay's order instead: from a list, every object would be read for that key, and one
  * without it as its own would show its prototype.
  */
-function sortedJson(value: unknown): string {
+function sortedByList(value: unknown): string {
   const keys = new Set<string>();
   const pending: unknown[] = [value];
   while (pending.length > 0) {
