@@ -266,6 +266,29 @@ describe('a huge structured answer', () => {
     expect(split.text.match(/__proto__/g)).toHaveLength(1);
   });
 
+  it('sorts keys that look like numbers as text too ("10" before "9"), in every object', () => {
+    const items = Array.from({ length: 300 }, (_, i) => ({
+      b: i,
+      10: 'ten',
+      9: 'nine',
+      a: `${i}`,
+    }));
+    const split = splitJson({ z: items, 1: 'one' }, 4_000);
+    expect(split.parts.length).toBeGreaterThan(3);
+    expect(split.parts.join('')).toMatch(
+      /^\{\n {2}"1": "one",\n {2}"z": \[\n {4}\{\n {6}"10": "ten",\n {6}"9": "nine",\n {6}"a": "0",\n {6}"b": 0\n {4}\},/,
+    );
+  });
+
+  it('writes a value with a toJSON method (a Date) as JSON.stringify does, keys sorted', () => {
+    const items = Array.from({ length: 300 }, (_, i) => ({ b: i, a: `${i}` }));
+    const split = splitJson({ z: items, at: new Date(0) }, 4_000);
+    expect(split.parts.length).toBeGreaterThan(3);
+    expect(split.parts.join('')).toMatch(
+      /^\{\n {2}"at": "1970-01-01T00:00:00\.000Z",\n {2}"z": \[\n {4}\{\n {6}"a": "0",\n {6}"b": 0\n {4}\},/,
+    );
+  });
+
   it('gives the same parts whatever order the keys arrived in', () => {
     expect(Object.keys(value as object)).toEqual(['title', 'findings']);
     const reordered = JSON.parse(
