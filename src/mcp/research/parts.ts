@@ -226,6 +226,7 @@ class MarkdownScan implements Layout {
   #paragraphLines = 0;
   #paragraphAt = 0; // offset of the current paragraph's first line
   #paragraphBreak = -1; // its index in breaks (-1: the text's first line)
+  #first = 0; // the index in breaks of the first break after the last part's start
 
   constructor(text: string) {
     this.#text = text;
@@ -243,8 +244,6 @@ class MarkdownScan implements Layout {
       start = newline < 0 ? text.length : newline + 1;
     }
   }
-
-  #first = 0; // the first break after the last part's start
 
   breakIn(pos: number, limit: number, halfAt: number): number | undefined {
     while (this.#first < this.breaks.length && this.breaks[this.#first]! <= pos) this.#first += 1;
@@ -529,8 +528,9 @@ export function splitJson(value: unknown, maxWeight: number): SplitAnswer {
 /**
  * Indented JSON with every object's keys in sorted order (UTF-16 code unit order), written by
  * JSON.stringify itself. A value as JSON.parse makes it (plain objects and arrays) is copied with
- * each object's keys inserted in sorted order, then written as it is, without a replacer (which
- * takes JSON.stringify off its fast path). Any other value goes by sortedByList.
+ * each object's keys inserted in sorted order, then written as it is: JSON.stringify writes a
+ * plain value faster than it applies a list of keys to every object. Any other value goes by
+ * sortedByList.
  */
 function sortedJson(value: unknown): string {
   const copy = sortedCopy(value);
@@ -572,7 +572,7 @@ function sortedCopy(value: unknown): unknown {
       lastKeys = keys;
       lastSorted = [...keys].sort();
     }
-    const sorted = lastSorted;
+    const sorted = lastSorted; // copying a child may change lastSorted
     const out: Record<string, unknown> = {};
     for (const key of sorted) {
       const child = copy(object[key]);
