@@ -10,6 +10,8 @@ const BENCHES = [
   './mcp-cold-start.ts',
   './mcp-http.ts',
   './trigger-burst.ts',
+  './install-size.ts',
+  './parts.ts',
 ];
 
 const only = process.argv.slice(2);

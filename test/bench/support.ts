@@ -1,6 +1,6 @@
 // Shared by the bench modules: what a module returns, how run.ts prints it, and a Fay server in
 // its own process (so its CPU and memory stay out of the client's figures).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +35,9 @@ export const fixed = (n: number, digits = 1): string => n.toFixed(digits);
 export const pass = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
 
 const SERVER_CLI = fileURLToPath(new URL('../support/fay-server-cli.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The built MCP server, as clients start it. */
+export const MCP_BIN = fileURLToPath(new URL('../../dist/mcp/bin.js', import.meta.url));
 
 export function spawnFayServer(jobMs: number): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, [SERVER_CLI, '--job-ms', String(jobMs)], {
@@ -45,5 +48,26 @@ export function spawnFayServer(jobMs: number): Promise<{ url: string; stop: () =
     createInterface({ input: child.stdout }).once('line', (line) =>
       resolve({ url: line.replace('FAY_BASE_URL=', '').trim(), stop: () => child.kill() }),
     );
+  });
+}
+
+/** A server process (`args` for node) that prints "listening on <url>" to stderr, with `env` only. */
+export function spawnMcpServer(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const found = /listening on (http:\/\/\S+\/mcp)/.exec(stderr);
+      if (found) resolve({ url: found[1]!, child });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
   });
 }

@@ -2,6 +2,7 @@
 // in oauth.ts), read with the same rules (rules.ts).
 export {
   DEFAULT_CALL_WINDOW_SECONDS,
+  DEFAULT_MAX_ANSWER_CHARS,
   loadConfig,
   MissingApiKeyError,
   type ConfigResult,

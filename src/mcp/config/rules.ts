@@ -26,10 +26,12 @@ interface NumberRule {
   unit: 'seconds' | 'whole';
   min: number;
   max?: number;
+  /** Why a whole number below `min` is refused, added to its message. */
+  belowMin?: string;
 }
 
 /** An optional number variable, refused with a message that names it and the rule it broke. */
-export function number(name: string, { unit, min, max = Infinity }: NumberRule) {
+export function number(name: string, { unit, min, max = Infinity, belowMin }: NumberRule) {
   if (unit === 'seconds') {
     const what = `${name} must be a number of seconds`;
     return z.preprocess(
@@ -48,7 +50,7 @@ export function number(name: string, { unit, min, max = Infinity }: NumberRule) 
     z.coerce
       .number({ error: whole })
       .int({ error: whole })
-      .min(min, { error: `${name} must be at least ${min}` })
+      .min(min, { error: `${name} must be at least ${min}${belowMin ? `: ${belowMin}` : ''}` })
       .max(max, { error: `${name} must be at most ${max}` })
       .optional(),
   );

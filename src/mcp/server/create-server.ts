@@ -20,7 +20,8 @@ const INSTRUCTIONS =
   'wait; if it returns a request_id with a status instead of an answer, the research is still ' +
   'running: call fay_get_research with that request_id a minute or two later. Use ' +
   'fay_start_research to run researches in the background, and fay_stop_research only to ' +
-  'abandon one for good.';
+  'abandon one for good. A long answer comes in parts; each result says which part it holds ' +
+  'and how to read the next with fay_get_research.';
 
 /** How a server is built; every option has its production default. */
 export interface ServerOptions {
@@ -47,6 +48,7 @@ export function createServer(config: McpConfig, options: ServerOptions = {}): Fa
   // The store needs the logger, which needs the server: it reaches the logger when it logs.
   const taskStore = new FayTaskStore({
     client,
+    config,
     describe,
     now,
     log: { log: (level, text) => ctx.log.log(level, text) },

@@ -25,13 +25,13 @@ import {
   STOP_CONFIRM_TIMEOUT_MS,
 } from '../../core/index.js';
 import type { ToolContext } from '../research/context.js';
-import { readResearch } from '../research/read.js';
-import { errorResult, stateResult } from '../research/state.js';
+import { readResearch, researchResult } from '../research/read.js';
+import { errorResult } from '../research/state.js';
 import { stopResearch } from '../research/stop.js';
 import { taskOf, taskOfStatus } from './task.js';
 
 /** What the store reads Fay with, says things with and tells the time by. */
-export type TaskStoreContext = Pick<ToolContext, 'client' | 'log' | 'describe' | 'now'>;
+export type TaskStoreContext = Pick<ToolContext, 'client' | 'config' | 'log' | 'describe' | 'now'>;
 
 /**
  * A task read this recently is answered again without asking Fay: the SDK's tasks/result reads the
@@ -81,14 +81,14 @@ export class FayTaskStore implements TaskStore {
   /** The result a plain fay_research call would give for the job in its final state. */
   async getTaskResult(taskId: string): Promise<CallToolResult> {
     try {
-      const state = await readResearch(await this.#ctx.client(), taskId);
+      const state = await readResearch(this.#ctx, await this.#ctx.client(), taskId);
       if (state.status === 'FAILED') {
         return errorResult(
           this.#ctx,
           new FayResearchFailedError(taskId, state.error_message ?? null),
         );
       }
-      return stateResult(state);
+      return researchResult(this.#ctx, state);
     } catch (error) {
       if (error instanceof FayNotFoundError || error instanceof FayValidationError) {
         throw new McpError(ErrorCode.InvalidParams, `Task not found: ${taskId}`);

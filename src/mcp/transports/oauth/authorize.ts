@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ClientMetadataError, isClientMetadataUrl } from './client-metadata.js';
-import { openRegisteredClient, type OAuthClient } from './clients.js';
+import { isRegisteredRedirect, openRegisteredClient, type OAuthClient } from './clients.js';
 import { consentPage, errorPage, sendPage, type ConsentView } from './consent-page.js';
 import {
   checkResource,
@@ -52,8 +52,8 @@ async function resolveClient(
     if (!(error instanceof SealError)) throw error;
     throw new PageError(
       400,
-      `This app's registration is not valid on this server (${error.message}) Remove the ` +
-        'connection in the app and add it again: it will register anew.',
+      `This app's registration ${error.reason}. Remove the connection in the app and add it ` +
+        'again: it will register anew.',
     );
   }
 }
@@ -63,7 +63,7 @@ function chosenRedirectUri(client: OAuthClient, given: string | undefined): stri
     if (client.redirectUris.length === 1) return client.redirectUris[0]!;
     throw new PageError(400, 'The app did not say where to return (redirect_uri is missing).');
   }
-  if (!client.redirectUris.includes(given)) {
+  if (!isRegisteredRedirect(client.redirectUris, given)) {
     throw new PageError(
       400,
       `The app asked to return to ${given}, which is not one of the redirect URIs it registered, ` +
@@ -204,7 +204,7 @@ async function decide(ctx: OAuthContext, req: IncomingMessage, res: ServerRespon
       400,
       error.failure === 'expired'
         ? `This sign-in page has expired (it is valid for ${LIFETIMES.request / 60} minutes). Go back to the app and start again.`
-        : `This sign-in form is not valid here (${error.message}) Go back to the app and start again.`,
+        : `This sign-in form ${error.reason}. Go back to the app and start again.`,
     );
   }
   const replyTo: ReplyTo = { redirectUri: request.redirect_uri, state: request.state };
