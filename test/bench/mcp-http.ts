@@ -8,10 +8,12 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import {
   fixed,
-  pass,
-  spawnFayServer,
-  spawnMcpServer,
   MCP_BIN,
+  mcpCall,
+  pass,
+  percentile,
+  spawnFayServer,
+  spawnHttpServer,
   type BenchTable,
 } from './support.ts';
 
@@ -55,27 +57,10 @@ interface Contender {
   getCall: { name: string; arguments: Record<string, unknown> };
 }
 
-let nextId = 1;
 async function rpc(url: string, method: string, params?: unknown): Promise<string> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${KEY}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-11-25',
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
-  });
-  const text = await response.text();
-  if (!response.ok || !text.includes('"result"'))
-    throw new Error(`${method}: ${response.status} ${text}`);
+  const { status, text } = await mcpCall(url, KEY, method, params);
+  if (status !== 200 || !text.includes('"result"')) throw new Error(`${method}: ${status} ${text}`);
   return text;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 function rssKb(pid: number): number {
@@ -86,8 +71,8 @@ function rssKb(pid: number): number {
 export default async function mcpHttp(): Promise<BenchTable[]> {
   const fay = await spawnFayServer(1500);
   const env = { FAY_BASE_URL: fay.url };
-  const ours = await spawnMcpServer([MCP_BIN, '--http', '--port', '0'], env);
-  const minimal = await spawnMcpServer(['--input-type=module', '-e', MINIMAL_SERVER], env);
+  const ours = await spawnHttpServer([MCP_BIN, '--http', '--port', '0'], env);
+  const minimal = await spawnHttpServer(['--input-type=module', '-e', MINIMAL_SERVER], env);
   try {
     const started = await rpc(ours.url, 'tools/call', {
       name: 'fay_start_research',

@@ -12,7 +12,7 @@ import { splitAnswer } from '../../src/mcp/research/parts.ts';
 import { startFayServer } from '../support/fay-server.ts';
 import { FINDINGS_SCHEMA, longLine, longMarkdown } from '../support/fay-server/long-output.ts';
 import { structuredOutput } from '../support/fay-server/output.ts';
-import { fixed, pass, spawnMcpServer, MCP_BIN, type BenchTable } from './support.ts';
+import { fixed, pass, spawnHttpServer, MCP_BIN, type BenchTable } from './support.ts';
 
 const KEY = 'fay_test_key';
 const LIMIT = 80_000;
@@ -96,7 +96,9 @@ async function getPart(client: Client, requestId: string, part: number) {
 async function callTable(): Promise<BenchTable> {
   const fay = await startFayServer({ apiKeys: [KEY], jobDurationMs: 10 });
   const replicas = await Promise.all(
-    [1, 2].map(() => spawnMcpServer([MCP_BIN, '--http', '--port', '0'], { FAY_BASE_URL: fay.url })),
+    [1, 2].map(() =>
+      spawnHttpServer([MCP_BIN, '--http', '--port', '0'], { FAY_BASE_URL: fay.url }),
+    ),
   );
   const clients = await Promise.all(replicas.map((replica) => connect(replica.url)));
   try {

@@ -51,8 +51,8 @@ export function spawnFayServer(jobMs: number): Promise<{ url: string; stop: () =
   });
 }
 
-/** A server process (`args` for node) that prints "listening on <url>" to stderr, with `env` only. */
-export function spawnMcpServer(
+/** A server process run with `args` that prints "listening on <url>/mcp" on stderr once ready. */
+export function spawnHttpServer(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ url: string; child: ChildProcess }> {
@@ -70,4 +70,31 @@ export function spawnMcpServer(
     });
     child.once('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
   });
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+let nextId = 1;
+
+/** One JSON-RPC call to an MCP endpoint over HTTP (protocol 2025-11-25) with `key` as the bearer. */
+export async function mcpCall(
+  url: string,
+  key: string,
+  method: string,
+  params?: unknown,
+): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-11-25',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
+  });
+  return { status: response.status, text: await response.text() };
 }

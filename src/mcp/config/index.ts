@@ -9,8 +9,11 @@ export {
   type McpConfig,
 } from './mcp.js';
 export {
+  HEADERS_TIMEOUT_MS,
+  KEEP_ALIVE_TIMEOUT_MS,
   loadHttpConfig,
   MAX_BODY_BYTES,
+  REQUEST_TIMEOUT_MS,
   wantsHttp,
   type HttpConfig,
   type HttpConfigResult,

@@ -36,6 +36,7 @@ export async function createAndFollow(
     const created = await createResearch(ctx, input, deadline);
     const outcome = await waitWithHeartbeat(client, created.requestId, {
       signal,
+      handBack: ctx.shutdown,
       maxWaitMs: options.maxWaitMs - (ctx.now() - startedAt),
       heartbeatMs: ctx.heartbeatMs,
       startedAt,

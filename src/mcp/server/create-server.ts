@@ -7,6 +7,7 @@ import type { McpConfig } from '../config/index.js';
 import { ResearchLog, type ToolContext } from '../research/context.js';
 import { HEARTBEAT_MS } from '../research/heartbeat.js';
 import { registerResearchResource } from '../resources/research.js';
+import { registerTaskMethods } from '../tasks/methods.js';
 import { FayTaskStore } from '../tasks/store.js';
 import { registerTools } from '../tools/registry.js';
 import { lazyClient } from './clients.js';
@@ -38,6 +39,8 @@ export interface ServerOptions {
   now?: () => number;
   /** How the default client sleeps between polls and retries (default: the core's timers). */
   sleep?: Sleep;
+  /** Aborted when the server shuts down: the waits in flight answer at once (default: never). */
+  shutdown?: AbortSignal;
 }
 
 export function createServer(config: McpConfig, options: ServerOptions = {}): FayMcpServer {
@@ -73,10 +76,12 @@ export function createServer(config: McpConfig, options: ServerOptions = {}): Fa
     describe,
     now,
     heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
+    shutdown: options.shutdown ?? new AbortController().signal,
     researches: new ResearchLog(() => server.sendResourceListChanged()),
     log: createLogger(server, redact),
   };
   registerTools(server, ctx);
   registerResearchResource(server, ctx);
+  registerTaskMethods(server.server, taskStore, ctx);
   return server;
 }
