@@ -15,21 +15,21 @@ export interface BodyLimit {
 /** A request or response body as text, refused past `limit.bytes` (declared or streamed). */
 export function readLimited(message: IncomingMessage, limit: BodyLimit): Promise<string> {
   return new Promise((resolve, reject) => {
-    const refuse = () => {
+    const overLimit = () => {
       message.removeAllListeners('data');
       if (limit.drop === 'drain') message.resume();
       else message.destroy();
       reject(limit.tooLarge());
     };
     if (Number(message.headers['content-length']) > limit.bytes) {
-      refuse();
+      overLimit();
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
     message.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit.bytes) refuse();
+      if (size > limit.bytes) overLimit();
       else chunks.push(chunk);
     });
     message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
