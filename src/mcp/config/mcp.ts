@@ -7,6 +7,7 @@ import { DEFAULT_BASE_URL, FayValidationError } from '../../core/index.js';
 import { validateBaseUrl, validateClientOptions } from '../../core/internal.js';
 import {
   blankToUndefined,
+  flag,
   invalidConfiguration,
   number,
   parseVariables,
@@ -49,14 +50,9 @@ const envSchema = z.object({
   ),
   // Checked by the core's own rule below (http/https, no credentials, query or fragment).
   FAY_BASE_URL: text(),
-  FAY_ALLOW_INSECURE_HTTP: z.preprocess(
-    blankToUndefined,
-    z
-      .enum(['1', '0', 'true', 'false'], {
-        error:
-          'FAY_ALLOW_INSECURE_HTTP must be 1 (allow an http:// FAY_BASE_URL off this machine) or 0',
-      })
-      .optional(),
+  FAY_ALLOW_INSECURE_HTTP: flag(
+    'FAY_ALLOW_INSECURE_HTTP',
+    'allow an http:// FAY_BASE_URL off this machine',
   ),
   FAY_CALL_WINDOW_SECONDS: number('FAY_CALL_WINDOW_SECONDS', {
     unit: 'seconds',
@@ -111,7 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const parsed = parseVariables(envSchema, env);
   if (!parsed.ok) return { ok: false, message: invalidEnv(parsed.problems) };
   const values = parsed.data;
-  const allowInsecureHttp = ['1', 'true'].includes(values.FAY_ALLOW_INSECURE_HTTP ?? '0');
+  const allowInsecureHttp = values.FAY_ALLOW_INSECURE_HTTP;
   let baseUrl: string;
   try {
     // The core's own rules, so a bad key or URL is refused now rather than at the first call.

@@ -56,6 +56,19 @@ export function number(name: string, { unit, min, max = Infinity, belowMin }: Nu
   );
 }
 
+/**
+ * An optional switch, 1 or 0 (true or false also read): true when on. `on` says what 1 does, for
+ * the refusal of any other value.
+ */
+export function flag(name: string, on: string) {
+  return z
+    .preprocess(
+      (value) => (typeof value === 'string' ? blankToUndefined(value.trim()) : value),
+      z.enum(['1', '0', 'true', 'false'], { error: `${name} must be 1 (${on}) or 0` }).optional(),
+    )
+    .transform((value) => value === '1' || value === 'true');
+}
+
 export type Loaded<T> = { ok: true; config: T } | { ok: false; message: string };
 
 /** The one wording of a refused configuration; `advice` says where to fix it. */
