@@ -95,32 +95,10 @@ describe('bring your own key', () => {
   });
 
   it('403 for a Host that is not loopback (DNS rebinding)', async () => {
-    // fetch will not send a forged Host: speak HTTP/1.1 by hand.
-    const { request } = await import('node:http');
-    const url = new URL(server.url);
-    const status = await new Promise<number | undefined>((resolve, reject) => {
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: '/mcp',
-          method: 'POST',
-          headers: {
-            host: 'rebound.example:80',
-            authorization: `Bearer ${KEY}`,
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-          },
-        },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode);
-        },
-      );
-      req.on('error', reject);
-      req.end(LIST_TOOLS);
+    const answer = await postWithHost(server.url, 'rebound.example:80', {
+      authorization: `Bearer ${KEY}`,
     });
-    expect(status).toBe(403);
+    expect(answer.status).toBe(403);
   });
 
   it('413 for a body over 1 MB: nothing reaches Fay, the server stays up', async () => {
@@ -266,5 +244,71 @@ describe('limits', () => {
     expect(await server.exited).toBe(0);
     expect(fay.calls({ requestId: stateOf(result).request_id }).stop).toBe(0);
     await session.close().catch(() => {});
+  });
+});
+
+/** A POST of tools/list with a Host header of our choosing (fetch will not send a forged one). */
+async function postWithHost(
+  url: string,
+  host: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number | undefined; challenge: string | undefined }> {
+  const { request } = await import('node:http');
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: {
+          host,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...headers,
+        },
+      },
+      (res) => {
+        res.resume();
+        const challenge = res.headers['www-authenticate'];
+        resolve({ status: res.statusCode, challenge });
+      },
+    );
+    req.on('error', reject);
+    req.end(LIST_TOOLS);
+  });
+}
+
+describe('sign-in on a loopback listener behind a same-host TLS proxy that keeps Host', () => {
+  let server: HttpServerProcess;
+  beforeAll(async () => {
+    server = await startHttpServer({
+      FAY_BASE_URL: fay.url,
+      FAY_MCP_PUBLIC_URL: 'https://fay.example.com',
+      FAY_MCP_OAUTH_SECRETS: 'guard-secret-0123456789abcdefghijklmnopqr',
+    });
+  });
+  afterAll(() => server?.stop());
+
+  it("the public URL's host reaches /mcp: a 401 that starts sign-in, and a key is served", async () => {
+    const anonymous = await postWithHost(server.url, 'fay.example.com');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.challenge).toContain(
+      'resource_metadata="https://fay.example.com/.well-known/oauth-protected-resource/mcp"',
+    );
+    const withPort = await postWithHost(server.url, 'FAY.example.com:443', {
+      authorization: `Bearer ${KEY}`,
+    });
+    expect(withPort.status).toBe(200);
+  });
+
+  it('any other name is still refused (DNS rebinding)', async () => {
+    const rebound = await postWithHost(server.url, 'rebound.example', {
+      authorization: `Bearer ${KEY}`,
+    });
+    expect(rebound.status).toBe(403);
+    const otherPort = await postWithHost(server.url, 'fay.example.com:8443');
+    expect(otherPort.status).toBe(403);
   });
 });

@@ -19,14 +19,25 @@ function hostnameOf(host: string | undefined): string | undefined {
   }
 }
 
+/** `host` as the public URL's `host` is written: lower case, without the scheme's default port. */
+function sameHost(host: string, publicUrl: URL): boolean {
+  try {
+    return new URL(`${publicUrl.protocol}//${host}`).host === publicUrl.host;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * DNS rebinding: when the server listens on loopback (`guarded`), a page on another name that
- * resolves to 127.0.0.1 must not reach it.
+ * resolves to 127.0.0.1 must not reach it. With sign-in, the public URL's own host is served too:
+ * a TLS proxy on the same machine that keeps the Host header (Caddy's default) forwards it, and a
+ * rebinding page never carries that name.
  */
-export function checkHost(host: string | undefined, guarded: boolean): void {
-  if (guarded && !isLoopbackHost(hostnameOf(host) ?? '')) {
-    throw new Refusal(403, `Host ${host ?? '(none)'} is not allowed.`);
-  }
+export function checkHost(host: string | undefined, guarded: boolean, publicUrl?: URL): void {
+  if (!guarded || isLoopbackHost(hostnameOf(host) ?? '')) return;
+  if (host !== undefined && publicUrl && sameHost(host, publicUrl)) return;
+  throw new Refusal(403, `Host ${host ?? '(none)'} is not allowed.`);
 }
 
 /**

@@ -23,6 +23,8 @@ export interface HandlerParts {
   http: HttpConfig;
   /** Host checks apply (the server listens on loopback). */
   guardHost: boolean;
+  /** With sign-in: the URL clients use, whose host is served on a loopback listener too. */
+  publicUrl?: URL;
   authorize: (req: IncomingMessage) => Caller;
   inFlight: InFlight;
   /** Sign-in, when FAY_MCP_PUBLIC_URL and FAY_MCP_OAUTH_SECRETS are set. */
@@ -71,7 +73,7 @@ async function route(req: IncomingMessage, res: ServerResponse, parts: HandlerPa
   if (parts.oauth && (await parts.oauth.handleOAuth(req, res))) return;
   const isMcp = path === '/mcp' || parts.oauth?.route(path ?? '') === 'mcp';
   if (!isMcp) throw new Refusal(404, 'Not found: the MCP endpoint is /mcp.');
-  checkHost(req.headers.host, parts.guardHost);
+  checkHost(req.headers.host, parts.guardHost, parts.publicUrl);
   const cors = corsHeaders(req.headers.origin, parts.http.allowedOrigins);
   for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
   if (req.headers.origin !== undefined && req.method === 'OPTIONS') {

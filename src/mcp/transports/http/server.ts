@@ -37,6 +37,7 @@ export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<Ru
     config,
     http,
     guardHost: isLoopbackHost(http.host),
+    ...(http.oauth ? { publicUrl: new URL(http.oauth.issuer) } : {}),
     authorize: authorizer(config, http, oauth),
     inFlight,
     ...(oauth ? { oauth } : {}),
