@@ -1,8 +1,8 @@
 // Builds dist/, one folder per thing that ships:
 // - dist/core: tsc's per-module build of the core, with its types, for library users
 //   (`fay-mcp/client`);
-// - dist/mcp: the MCP server bundled with its dependencies (bin.js and main.js: the MCP SDK is not
-//   a runtime dependency of fay-mcp, and the MCP bundle ships these two files);
+// - dist/mcp: the MCP server bundled with its dependencies (bin.js, main.js and chunks/: the MCP
+//   SDK is not a runtime dependency of fay-mcp, and the MCP bundle ships the whole folder);
 // - dist/n8n-nodes-fay: the n8n package as it is packed, each node and the credential bundled
 //   with the part of the core it uses (see n8nBundle below).
 // The root package.json's bin.fay-mcp runs dist/mcp/bin.js straight from a checkout.
@@ -49,9 +49,11 @@ const bundle = {
   legalComments: 'none',
   logLevel: 'warning',
 };
-// Two files: bin.js points the console at stderr and enables Node's compile cache, then imports
-// main.js, the server with all its dependencies. The cache covers only modules loaded after it is
-// enabled, so the server must not be in bin.js itself.
+// bin.js points the console at stderr and enables Node's compile cache, then imports main.js, the
+// server. The cache covers only modules loaded after it is enabled, so the server must not be in
+// bin.js itself. main.js is split at its dynamic imports: what only the HTTP transport uses (the
+// HTTP server, OAuth, their share of the SDK) sits in chunk files beside it, which a stdio start
+// never reads or compiles. Code both sides use sits in shared chunks.
 await build({
   ...bundle,
   entryPoints: ['src/mcp/bin.ts'],
@@ -61,11 +63,13 @@ await build({
 await build({
   ...bundle,
   // From the entry, so whatever main.ts imports (now or later) is carried.
-  entryPoints: ['src/mcp/main.ts'],
-  outfile: 'dist/mcp/main.js',
+  entryPoints: { main: 'src/mcp/main.ts' },
+  outdir: 'dist/mcp',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   plugins: [builtinsThroughRequire],
   // Dependencies written as CommonJS call require() for Node's built-ins, which an ES module
-  // bundle has no binding for; give it one.
+  // bundle has no binding for; give each file (entry and chunks) one.
   banner: {
     js: "import { createRequire as __fayCreateRequire } from 'node:module';\nconst require = __fayCreateRequire(import.meta.url);",
   },

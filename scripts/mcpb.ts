@@ -1,15 +1,15 @@
 // `npm run mcpb`: the MCP bundle for Claude Desktop and other MCPB hosts, written to
-// fay-mcp-<version>.mcpb at the repository root. It stages the built server (dist/mcp/bin.js and
-// main.js, which carry every dependency, so the bundle needs no node_modules) with a manifest, an
-// icon and a package.json (it makes the .js files ES modules and gives the server its version),
-// then validates and packs it with the official mcpb CLI. The manifest's tools are the ones the
-// built server lists, so it cannot drift from them.
+// fay-mcp-<version>.mcpb at the repository root. It stages the built server (the dist/mcp folder:
+// bin.js, main.js and its chunks, which carry every dependency, so the bundle needs no
+// node_modules) with a manifest, an icon and a package.json (it makes the .js files ES modules and
+// gives the server its version), then validates and packs it with the official mcpb CLI. The
+// manifest's tools are the ones the built server lists, so it cannot drift from them.
 // `npm run mcpb -- --release` also writes the bundle's version and SHA-256 into server.json.
 // scripts/mcpb-icon.png is fay.svg (src/n8n/icons) rendered at 512 px with rsvg-convert.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -157,10 +157,7 @@ export async function buildMcpb(
   const pkg = await readPackageJson();
   const stage = join(outDir, '.tmp', 'mcpb');
   await rm(stage, { recursive: true, force: true });
-  await mkdir(join(stage, 'dist', 'mcp'), { recursive: true });
-  for (const file of ['bin.js', 'main.js']) {
-    await copyFile(join(ROOT, 'dist', 'mcp', file), join(stage, 'dist', 'mcp', file));
-  }
+  await cp(join(ROOT, 'dist', 'mcp'), join(stage, 'dist', 'mcp'), { recursive: true });
   await copyFile(join(ROOT, 'scripts', 'mcpb-icon.png'), join(stage, 'icon.png'));
   await copyFile(join(ROOT, 'LICENSE'), join(stage, 'LICENSE'));
   const { name, version, license } = pkg;

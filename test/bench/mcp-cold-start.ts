@@ -1,5 +1,5 @@
 // Cold start of the MCP server: spawn → initialize → tools/list answered, for fay-mcp (the
-// single-file dist/mcp/bin.js, which enables Node's compile cache) and for a minimal SDK server
+// built dist/mcp/bin.js, which enables Node's compile cache) and for a minimal SDK server
 // with one trivial tool, measured alternately in the same run; the figure is the ratio of the
 // medians (goal ≤ 0.75×). The same bundle with the compile cache disabled is shown too.
 // Part of `npm run bench`; alone: `node test/bench/run.ts mcp-cold-start` (after a build).

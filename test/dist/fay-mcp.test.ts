@@ -15,6 +15,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { packFayMcp } from '../../scripts/pack.ts';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
+import { BUILT_SERVER, filesUnder } from './support/files.ts';
 
 const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -41,7 +42,9 @@ describe('the packed fay-mcp', () => {
   it('ships the server and the client, and no n8n face', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball]);
     const files = stdout.split('\n').filter(Boolean);
-    expect(files).toContain('package/dist/mcp/bin.js');
+    const server = (await filesUnder(BUILT_SERVER)).map((file) => `package/dist/mcp/${file}`);
+    expect(server).toContain('package/dist/mcp/bin.js');
+    expect(files.filter((file) => file.startsWith('package/dist/mcp/')).sort()).toEqual(server);
     expect(files).toContain('package/dist/core/index.js');
     expect(files).toContain('package/dist/core/index.d.ts');
     expect(files.filter((file) => /n8n|\.node\.js$|credentials/.test(file))).toEqual([]);

@@ -20,6 +20,7 @@ import { buildMcpb, ENTRY, manifest, readPackageJson } from '../../scripts/mcpb.
 import { DEFAULT_BASE_URL } from '../../src/core/index.ts';
 import { DEFAULT_CALL_WINDOW_SECONDS } from '../../src/mcp/config/index.ts';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
+import { BUILT_SERVER, filesUnder } from './support/files.ts';
 
 const run = promisify(execFile);
 const MCPB_CLI = fileURLToPath(
@@ -64,6 +65,7 @@ describe('the packed bundle, unpacked into an empty folder', () => {
         'manifest.json',
         'package.json',
       ]);
+      expect(await filesUnder(join(dir, 'dist', 'mcp'))).toEqual(await filesUnder(BUILT_SERVER));
       unpacked = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as McpbManifestAny;
 
       // The user filled in the key (and, here, the local server's address) and left the rest.
