@@ -1,0 +1,395 @@
+// Signing in to fay-mcp --http with the MCP SDK's own OAuth client (StreamableHTTPClientTransport
+// with an OAuthClientProvider), end to end through two replicas behind a round-robin proxy (no
+// stickiness, so discovery, registration, consent and token land on both): discovery, dynamic
+// registration or a client metadata document, consent with a Fay key, the code, tokens, tools and
+// a real Fay call with the key the user typed, and a refresh. Then what must be refused: tokens of
+// another deployment (other public URL, other secret), tampered tokens, a wrong PKCE verifier, an
+// unregistered redirect_uri, a private metadata URL without the test opt-in; what keeps working:
+// a raw Fay key as the bearer, tokens sealed with a rotated-out secret. The key is in no log.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  discoverAuthorizationServerMetadata,
+  exchangeAuthorization,
+  refreshAuthorization,
+  UnauthorizedError,
+} from '@modelcontextprotocol/sdk/client/auth.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { startFayServer, type FayServer } from '../support/fay-server.ts';
+import {
+  ConsentProvider,
+  fetchVia,
+  openConsent,
+  signIn,
+  startSignIn,
+  submitConsent,
+  visibleText,
+} from '../support/oauth-sign-in.ts';
+import { stateOf } from '../mcp/harness.ts';
+import {
+  callTool,
+  connectHttp,
+  LIST_TOOLS,
+  post,
+  startHttpServer,
+  type HttpServerProcess,
+} from './harness.ts';
+import {
+  OTHER_SECRET,
+  SECRET,
+  startLoopbackHttps,
+  startOAuthDeployment,
+  type LoopbackHttpsServer,
+  type OAuthDeployment,
+} from './oauth-harness.ts';
+
+/** Distinctive, so any leak of it is visible. */
+const KEY = 'fay_oauth_user_key_Qm7Xw2Lr9';
+const REDIRECT = 'http://127.0.0.1/callback';
+const METADATA_PATH = '/oauth/fay-client.json';
+const CLIENT_NAME = 'Fay CIMD Test Client';
+
+let fay: FayServer;
+let metadataHost: LoopbackHttpsServer;
+let ours: OAuthDeployment;
+/** Started by the tests that need them; stopped at the end. */
+const others: Array<{ stop(): Promise<unknown>; stderr?: () => string }> = [];
+const processes: HttpServerProcess[] = [];
+
+beforeAll(async () => {
+  fay = await startFayServer({ apiKeys: [KEY] });
+  metadataHost = await startLoopbackHttps((req, res, origin) => {
+    if (req.url !== METADATA_PATH) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        client_id: origin + METADATA_PATH,
+        client_name: CLIENT_NAME,
+        redirect_uris: [REDIRECT],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+      }),
+    );
+  });
+  ours = await startOAuthDeployment({
+    fayUrl: fay.url,
+    env: {
+      NODE_EXTRA_CA_CERTS: metadataHost.caFile,
+      FAY_MCP_OAUTH_ALLOW_PRIVATE_METADATA_URLS: '1',
+    },
+  });
+  processes.push(...ours.replicas);
+});
+afterAll(async () => {
+  await Promise.all(others.map((other) => other.stop()));
+  await ours?.stop();
+  await metadataHost?.close();
+  await fay?.close();
+});
+afterEach(() => {
+  for (const process of processes) expect(process.stderr()).not.toContain(KEY);
+});
+
+/** Every base64url/base64 piece of a token, decoded: the key must not be readable from any. */
+function readableFrom(token: string): string {
+  const pieces = token.split(/[^A-Za-z0-9_-]+/).filter(Boolean);
+  return [token, ...pieces.map((piece) => Buffer.from(piece, 'base64url').toString('latin1'))].join(
+    '\n',
+  );
+}
+
+function expectNoKeyIn(...tokens: Array<string | null | undefined>): void {
+  for (const token of tokens) if (token) expect(readableFrom(token)).not.toContain(KEY);
+}
+
+/** One character changed in the middle (the end of base64url may carry unused bits). */
+function tampered(token: string): string {
+  const at = Math.floor(token.length / 2);
+  return token.slice(0, at) + (token[at] === 'A' ? 'B' : 'A') + token.slice(at + 1);
+}
+
+const listWith = (url: string, bearer: string) =>
+  post(url, LIST_TOOLS, {
+    authorization: `Bearer ${bearer}`,
+    'mcp-protocol-version': '2025-11-25',
+  });
+
+const challengeOf = (deployment: OAuthDeployment) =>
+  `Bearer resource_metadata="${deployment.publicUrl}/.well-known/oauth-protected-resource/mcp"`;
+
+/**
+ * What a host does: connect, get UnauthorizedError once the provider has been through consent,
+ * finish with the code, connect again.
+ */
+async function connectSignedIn(provider: ConsentProvider): Promise<Client> {
+  const url = new URL(ours.mcpUrl);
+  const first = new Client({ name: 'fay-oauth-e2e', version: '1.0.0' });
+  const transport = new StreamableHTTPClientTransport(url, { authProvider: provider });
+  await expect(first.connect(transport)).rejects.toBeInstanceOf(UnauthorizedError);
+  await first.close();
+  const { code } = provider.authorizationResponse;
+  expect(code).toBeTruthy();
+  await transport.finishAuth(code!);
+  const client = new Client({ name: 'fay-oauth-e2e', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
+  return client;
+}
+
+/** The whole journey for one provider; returns what the client ended with. */
+async function journey(provider: ConsentProvider): Promise<OAuthTokens> {
+  const hitsBefore = [...ours.proxy.hits];
+  const client = await connectSignedIn(provider);
+  try {
+    // Discovery found the issuer and the resource (RFC 9728 → RFC 8414).
+    const discovery = provider.discoveryState();
+    expect(new URL(discovery!.authorizationServerUrl).origin).toBe(ours.publicUrl);
+    expect(discovery!.resourceMetadata?.resource).toBe(ours.mcpUrl);
+    // Consent answered the client's redirect_uri with the code, its state and the issuer (RFC 9207).
+    const consent = provider.consents.at(-1)!;
+    expect(consent.answer.status).toBe(302);
+    expect(`${consent.answer.location!.origin}${consent.answer.location!.pathname}`).toBe(REDIRECT);
+    const response = provider.authorizationResponse;
+    expect(response.state).toBe(provider.sentState);
+    expect(response.iss).toBe(ours.publicUrl);
+    // The key is in no code or token.
+    const tokens = provider.tokens()!;
+    expect(tokens.token_type.toLowerCase()).toBe('bearer');
+    expect(tokens.refresh_token).toBeTruthy();
+    expect(tokens.expires_in).toBeGreaterThan(0);
+    expect(tokens.expires_in).toBeLessThanOrEqual(3600);
+    expectNoKeyIn(response.code, tokens.access_token, tokens.refresh_token);
+    expect(JSON.stringify(provider.clientInformation())).not.toContain(KEY);
+    expect(consent.answer.page.html).not.toContain(KEY);
+
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toContain('fay_start_research');
+    // A real Fay call, made with the key the user typed on the consent page.
+    const created = fay.count('create');
+    const started = stateOf(
+      (await client.callTool({
+        name: 'fay_start_research',
+        arguments: { prompt: 'Signed in [fay:never]' },
+      })) as CallToolResult,
+    );
+    expect(fay.count('create')).toBe(created + 1);
+    const job = fay.jobs.get(String(started.request_id));
+    expect(job?.prompt).toBe('Signed in [fay:never]');
+    const request = fay.requests.findLast((r) => r.endpoint === 'create')!;
+    expect(request.headers.authorization).toBe(`Bearer ${KEY}`);
+    // Both replicas served part of it.
+    expect(ours.proxy.hits[0]).toBeGreaterThan(hitsBefore[0]!);
+    expect(ours.proxy.hits[1]).toBeGreaterThan(hitsBefore[1]!);
+  } finally {
+    await client.close();
+  }
+
+  // Refresh: the host holds an access token the server refuses; the SDK refreshes and retries.
+  const before = provider.tokens()!;
+  const refused = tampered(before.access_token);
+  expect((await listWith(ours.mcpUrl, refused)).status).toBe(401);
+  provider.saveTokens({ ...before, access_token: refused });
+  const again = new Client({ name: 'fay-oauth-e2e', version: '1.0.0' });
+  await again.connect(
+    new StreamableHTTPClientTransport(new URL(ours.mcpUrl), { authProvider: provider }),
+  );
+  try {
+    expect((await again.listTools()).tools.length).toBeGreaterThan(0);
+  } finally {
+    await again.close();
+  }
+  const after = provider.tokens()!;
+  expect(after.access_token).not.toBe(refused);
+  expect(after.access_token).not.toBe(before.access_token);
+  expect(after.refresh_token).toBeTruthy();
+  expect(after.refresh_token).not.toBe(before.refresh_token); // rotated
+  expectNoKeyIn(after.access_token, after.refresh_token);
+  const fresh = await listWith(ours.mcpUrl, after.access_token);
+  expect(fresh.status).toBe(200);
+  expect(await fresh.text()).toContain('fay_start_research');
+  return after;
+}
+
+describe('discovery documents', () => {
+  it('a 401 from /mcp points at the protected-resource metadata, which names the issuer', async () => {
+    const refused = await post(ours.mcpUrl, LIST_TOOLS);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe(challengeOf(ours));
+    for (const path of ['/mcp', '']) {
+      const answer = await fetch(`${ours.publicUrl}/.well-known/oauth-protected-resource${path}`);
+      expect(answer.status).toBe(200);
+      const resource = (await answer.json()) as Record<string, unknown>;
+      expect(resource.resource).toBe(ours.mcpUrl);
+      expect(resource.authorization_servers).toContain(ours.publicUrl);
+    }
+    const metadata = await discoverAuthorizationServerMetadata(ours.publicUrl);
+    expect(metadata).toMatchObject({
+      issuer: ours.publicUrl,
+      authorization_endpoint: `${ours.publicUrl}/authorize`,
+      token_endpoint: `${ours.publicUrl}/token`,
+      registration_endpoint: `${ours.publicUrl}/register`,
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['none'],
+      authorization_response_iss_parameter_supported: true,
+      client_id_metadata_document_supported: true,
+    });
+  });
+});
+
+describe('the SDK OAuth client, through two replicas', () => {
+  it('signs in with dynamic client registration, calls Fay, refreshes', async () => {
+    const provider = new ConsentProvider({ key: KEY, redirectUrl: REDIRECT });
+    await journey(provider);
+    // Registered: a client_id the server made (no metadata document involved).
+    expect(provider.clientInformation()?.client_id).not.toMatch(/^https:/);
+  });
+
+  it('signs in with a client metadata document, calls Fay, refreshes', async () => {
+    const clientId = metadataHost.origin + METADATA_PATH;
+    const fetched = metadataHost.requests.length;
+    const provider = new ConsentProvider({
+      key: KEY,
+      redirectUrl: REDIRECT,
+      clientMetadataUrl: clientId,
+    });
+    await journey(provider);
+    expect(provider.clientInformation()?.client_id).toBe(clientId);
+    expect(metadataHost.requests.length).toBeGreaterThan(fetched);
+    // The consent page named the client from its document, and where it sends the user back.
+    const page = visibleText(provider.consents[0]!.answer.page.html);
+    expect(page).toContain(CLIENT_NAME);
+    expect(page).toContain(new URL(REDIRECT).host);
+  });
+});
+
+describe('refused', () => {
+  it('a token minted by a server with another public URL gets 401', async () => {
+    const other = await startOAuthDeployment({ fayUrl: fay.url, replicas: 1 });
+    others.push(other);
+    processes.push(...other.replicas);
+    const theirs = await signIn(other.publicUrl, KEY);
+    expect((await listWith(other.mcpUrl, theirs.access_token)).status).toBe(200);
+    const refused = await listWith(ours.mcpUrl, theirs.access_token);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe(challengeOf(ours));
+    // Nor does its refresh token buy one of ours.
+    const metadata = (await discoverAuthorizationServerMetadata(ours.publicUrl))!;
+    await expect(
+      refreshAuthorization(ours.publicUrl, {
+        metadata,
+        clientInformation: theirs.start.client,
+        refreshToken: theirs.refresh_token!,
+        resource: new URL(ours.mcpUrl),
+      }),
+    ).rejects.toThrow();
+  });
+
+  it('a tampered access token gets 401', async () => {
+    const tokens = await signIn(ours.publicUrl, KEY);
+    const refused = await listWith(ours.mcpUrl, tampered(tokens.access_token));
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe(challengeOf(ours));
+  });
+
+  it('a code with the wrong PKCE verifier buys no token', async () => {
+    const start = await startSignIn(ours.publicUrl, REDIRECT);
+    const answer = await submitConsent(start.authorizationUrl, KEY);
+    const code = answer.location!.searchParams.get('code')!;
+    await expect(
+      exchangeAuthorization(ours.publicUrl, {
+        metadata: start.metadata,
+        clientInformation: start.client,
+        authorizationCode: code,
+        codeVerifier: 'wrong-verifier-'.padEnd(64, 'x'),
+        redirectUri: REDIRECT,
+        resource: new URL(ours.mcpUrl),
+      }),
+    ).rejects.toThrow(/invalid_grant|verifier/i);
+    // The same code with its own verifier does: the verifier was the reason.
+    expect((await start.finish(code)).access_token).toBeTruthy();
+  });
+
+  it('an unregistered redirect_uri gets an error page, never a redirect', async () => {
+    const start = await startSignIn(ours.publicUrl, REDIRECT);
+    const url = new URL(start.authorizationUrl);
+    url.searchParams.set('redirect_uri', 'http://127.0.0.1/elsewhere');
+    const page = await openConsent(url);
+    expect(page.status).toBeGreaterThanOrEqual(400);
+    expect(page.location).toBeUndefined();
+    expect(visibleText(page.html)).toMatch(/redirect/i);
+  });
+
+  it('a private-address metadata URL, without the test opt-in, is never fetched', async () => {
+    const strict = await startOAuthDeployment({
+      fayUrl: fay.url,
+      replicas: 1,
+      env: { NODE_EXTRA_CA_CERTS: metadataHost.caFile },
+    });
+    others.push(strict);
+    processes.push(...strict.replicas);
+    const authorizeAt = (deployment: OAuthDeployment) => {
+      const url = new URL(`${deployment.publicUrl}/authorize`);
+      for (const [name, value] of Object.entries({
+        response_type: 'code',
+        client_id: metadataHost.origin + METADATA_PATH,
+        redirect_uri: REDIRECT,
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+        state: 'private',
+        resource: deployment.mcpUrl,
+      }))
+        url.searchParams.set(name, value);
+      return openConsent(url);
+    };
+    const fetched = metadataHost.requests.length;
+    const page = await authorizeAt(strict);
+    expect(page.status).toBeGreaterThanOrEqual(400);
+    expect(page.location).toBeUndefined();
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(metadataHost.requests.length).toBe(fetched);
+    // The same request where the opt-in is set fetches the document and shows the consent page.
+    const allowed = await authorizeAt(ours);
+    expect(allowed.status).toBe(200);
+    expect(visibleText(allowed.html)).toContain(CLIENT_NAME);
+  });
+});
+
+describe('keeps working', () => {
+  it('a raw Fay key as the bearer, alongside signed-in clients', async () => {
+    const session = await connectHttp(ours.mcpUrl, KEY);
+    try {
+      const { tools } = await session.client.listTools();
+      expect(tools.map((tool) => tool.name)).toContain('fay_get_research');
+      const started = stateOf(
+        await callTool(session, 'fay_start_research', { prompt: 'Raw key [fay:never]' }),
+      );
+      expect(fay.jobs.get(String(started.request_id))?.prompt).toBe('Raw key [fay:never]');
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('rotation: a server holding new,old opens tokens sealed with old; ours refuses new', async () => {
+    const rotated = await startHttpServer({
+      FAY_BASE_URL: fay.url,
+      FAY_MCP_PUBLIC_URL: ours.publicUrl,
+      FAY_MCP_OAUTH_SECRETS: `${OTHER_SECRET},${SECRET}`,
+    });
+    others.push(rotated);
+    processes.push(rotated);
+    const sealedWithOld = await signIn(ours.publicUrl, KEY);
+    expect((await listWith(rotated.url, sealedWithOld.access_token)).status).toBe(200);
+    // Signed in at the rotated replica alone (same public URL): sealed with the new secret.
+    const sealedWithNew = await signIn(ours.publicUrl, KEY, {
+      fetchFn: fetchVia(ours.publicUrl, rotated.url),
+    });
+    expect((await listWith(rotated.url, sealedWithNew.access_token)).status).toBe(200);
+    const refused = await listWith(ours.mcpUrl, sealedWithNew.access_token);
+    expect(refused.status).toBe(401);
+  });
+});
