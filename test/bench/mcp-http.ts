@@ -4,13 +4,19 @@
 // the server's RSS growth with 100 open connections. Both servers build a fresh MCP server per
 // request (stateless), take the Fay key as the bearer, and answer over SSE. Goal: ≤ 1.2× latency.
 // Part of `npm run bench`; alone: `node test/bench/run.ts mcp-http` (after a build).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { fixed, pass, spawnFayServer, type BenchTable } from './support.ts';
+import {
+  fixed,
+  MCP_BIN,
+  mcpRpc,
+  pass,
+  percentile,
+  spawnFayServer,
+  spawnListening,
+  type BenchTable,
+} from './support.ts';
 
-const BIN = fileURLToPath(new URL('../../dist/mcp/bin.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KEY = 'fay_test_key';
 const GOAL = 1.2;
 const SEQUENTIAL = 300;
@@ -51,48 +57,7 @@ interface Contender {
   getCall: { name: string; arguments: Record<string, unknown> };
 }
 
-function start(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const found = /listening on (http:\/\/\S+\/mcp)/.exec(stderr);
-      if (found) resolve({ url: found[1]!, child });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
-  });
-}
-
-let nextId = 1;
-async function rpc(url: string, method: string, params?: unknown): Promise<string> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${KEY}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-11-25',
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
-  });
-  const text = await response.text();
-  if (!response.ok || !text.includes('"result"'))
-    throw new Error(`${method}: ${response.status} ${text}`);
-  return text;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
+const rpc = (url: string, method: string, params?: unknown) => mcpRpc(url, KEY, method, params);
 
 function rssKb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+)/m);
@@ -102,8 +67,8 @@ function rssKb(pid: number): number {
 export default async function mcpHttp(): Promise<BenchTable[]> {
   const fay = await spawnFayServer(1500);
   const env = { FAY_BASE_URL: fay.url };
-  const ours = await start([BIN, '--http', '--port', '0'], env);
-  const minimal = await start(['--input-type=module', '-e', MINIMAL_SERVER], env);
+  const ours = await spawnListening([MCP_BIN, '--http', '--port', '0'], env);
+  const minimal = await spawnListening(['--input-type=module', '-e', MINIMAL_SERVER], env);
   try {
     const started = await rpc(ours.url, 'tools/call', {
       name: 'fay_start_research',

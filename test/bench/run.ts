@@ -9,6 +9,7 @@ const BENCHES = [
   './concurrency.ts',
   './mcp-cold-start.ts',
   './mcp-http.ts',
+  './mcp-oauth.ts',
   './trigger-burst.ts',
 ];
 

@@ -1,6 +1,6 @@
 // Shared by the bench modules: what a module returns, how run.ts prints it, and a Fay server in
 // its own process (so its CPU and memory stay out of the client's figures).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -46,4 +46,58 @@ export function spawnFayServer(jobMs: number): Promise<{ url: string; stop: () =
       resolve({ url: line.replace('FAY_BASE_URL=', '').trim(), stop: () => child.kill() }),
     );
   });
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The built fay-mcp (npm run bench builds first). */
+export const MCP_BIN = fileURLToPath(new URL('../../dist/mcp/bin.js', import.meta.url));
+
+/** Starts a server process and resolves once it prints "listening on <url>/mcp". */
+export function spawnListening(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const found = /listening on (http:\/\/\S+\/mcp)/.exec(stderr);
+      if (found) resolve({ url: found[1]!, child });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
+  });
+}
+
+let nextId = 1;
+/** One JSON-RPC request to an MCP endpoint with `bearer`; the answer's text (SSE or JSON). */
+export async function mcpRpc(
+  url: string,
+  bearer: string,
+  method: string,
+  params?: unknown,
+): Promise<string> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${bearer}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-11-25',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
+  });
+  const text = await response.text();
+  if (!response.ok || !text.includes('"result"'))
+    throw new Error(`${method}: ${response.status} ${text}`);
+  return text;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
