@@ -25,7 +25,7 @@ export default tseslint.config(
     rules: {
       // One package serves two faces: the MCP server and the shared core need runtime
       // dependencies (zod, p-retry; the MCP server bundles the MCP SDK), which n8n installs with the
-      // package on self-hosted instances. See the README's n8n section.
+      // package on self-hosted instances. See docs/n8n.md (Packaging and lint).
       '@n8n/community-nodes/no-runtime-dependencies': 'off',
     },
   },

@@ -211,7 +211,7 @@ describe(
     it('a Fay Trigger event runs once on the worker, redelivered to main or the webhook process', async () => {
       const [first, second, third] = [outputEvent(), outputEvent(), outputEvent()];
       const ran = (id: string) => receiver!.received.some((r) => (r as { id?: string }).id === id);
-      // Another process recognises a repeat once the first copy's record is saved (README): n8n
+      // Another process recognises a repeat once the first copy's record is saved (docs/n8n.md): n8n
       // saves the whole static data as the trigger answers, so each record is let land before a
       // delivery reaches another process (Fay's own redeliveries come seconds apart).
       const recorded = (...events: Array<{ id: string }>) =>
@@ -260,7 +260,7 @@ describe(
         (await executionsOf(ids.trigger)).every((r) => r.status === 'success') ? true : undefined,
       );
       const twice = events.filter((e) => runsOf(e.id) === 2).length;
-      // n8n gives a webhook no atomic store: this is the measured gap the README states.
+      // n8n gives a webhook no atomic store: this is the measured gap docs/n8n.md states.
       process.stderr.write(
         `[n8n-e2e] queue mode: of ${SIMULTANEOUS} events sent to main and the webhook process at once, ${twice} ran twice\n`,
       );

@@ -1,5 +1,5 @@
 // Phase timings of an e2e file (install, pack, import, execute, start…), printed at its end: the
-// figures for the README and for judging CI time.
+// figures for docs/benchmarks.md and for judging CI time.
 import type { N8nInstall } from './n8n-install.ts';
 
 export class PhaseTimings {
