@@ -15,7 +15,7 @@ import { aptInstall } from '../support/apt.ts';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
 import { startSignIn, type SignInStart } from '../support/oauth-sign-in.ts';
 import { LIST_TOOLS, post } from './harness.ts';
-import { startOAuthDeployment, type OAuthDeployment } from './oauth-harness.ts';
+import { startOAuthDeployment, type OAuthDeployment } from './oauth-deployment.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = [

@@ -10,7 +10,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
   discoverAuthorizationServerMetadata,
-  exchangeAuthorization,
   refreshAuthorization,
   UnauthorizedError,
 } from '@modelcontextprotocol/sdk/client/auth.js';
@@ -22,10 +21,7 @@ import {
   ConsentProvider,
   fetchVia,
   openConsent,
-  readConsentForm,
   signIn,
-  startSignIn,
-  submitConsent,
   visibleText,
 } from '../support/oauth-sign-in.ts';
 import { stateOf } from '../mcp/harness.ts';
@@ -38,13 +34,12 @@ import {
   type HttpServerProcess,
 } from './harness.ts';
 import {
-  OTHER_SECRET,
-  SECRET,
   startLoopbackHttps,
   startOAuthDeployment,
   type LoopbackHttpsServer,
   type OAuthDeployment,
-} from './oauth-harness.ts';
+} from './oauth-deployment.ts';
+import { OTHER_SECRET, SECRET } from './oauth-harness.ts';
 
 /** Distinctive, so any leak of it is visible. */
 const KEY = 'fay_oauth_user_key_Qm7Xw2Lr9';
@@ -268,49 +263,6 @@ describe('the SDK OAuth client, through two replicas', () => {
   });
 });
 
-describe('consent', () => {
-  it('Deny sends the user back with access_denied, the state and iss, and no code', async () => {
-    const start = await startSignIn(ours.publicUrl, REDIRECT);
-    const answer = await submitConsent(start.authorizationUrl, KEY, { decision: 'deny' });
-    expect(answer.status).toBe(302);
-    const back = answer.location!;
-    expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);
-    expect(back.searchParams.get('error')).toBe('access_denied');
-    expect(back.searchParams.get('state')).toBe(start.state);
-    expect(back.searchParams.get('iss')).toBe(ours.publicUrl);
-    expect(back.searchParams.get('code')).toBeNull();
-  });
-
-  it('a key Fay rejects: the consent page again (200) saying why, and no code', async () => {
-    const start = await startSignIn(ours.publicUrl, REDIRECT);
-    const wrong = 'fay_not_a_known_key_Vd61Kp0Ys';
-    const answer = await submitConsent(start.authorizationUrl, wrong);
-    expect(answer.status).toBe(200);
-    expect(answer.location).toBeUndefined();
-    expect(visibleText(answer.html)).toMatch(/did not accept|rejected|not valid|invalid/i);
-    expect(answer.html).not.toContain(wrong);
-    // A working form again: the right key now goes through.
-    const form = readConsentForm(answer.html, start.authorizationUrl);
-    expect(form.passwordName).toBe('fay_api_key');
-    expect(form.decisions).toEqual([
-      { value: 'allow', label: 'Allow' },
-      { value: 'deny', label: 'Deny' },
-    ]);
-    const retried = await fetch(form.action, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        origin: ours.publicUrl,
-      },
-      body: new URLSearchParams({ ...form.hidden, fay_api_key: KEY, decision: 'allow' }),
-    });
-    expect(retried.status).toBe(302);
-    const code = new URL(retried.headers.get('location')!).searchParams.get('code');
-    expect((await start.finish(code!)).access_token).toBeTruthy();
-  });
-});
-
 describe('refused', () => {
   it('a token minted by a server with another public URL gets 401', async () => {
     const other = await startOAuthDeployment({ fayUrl: fay.url, replicas: 1 });
@@ -338,65 +290,6 @@ describe('refused', () => {
     const refused = await listWith(ours.mcpUrl, tampered(tokens.access_token));
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toBe(challengeOf(ours));
-  });
-
-  it('a code with the wrong PKCE verifier buys no token', async () => {
-    const start = await startSignIn(ours.publicUrl, REDIRECT);
-    const answer = await submitConsent(start.authorizationUrl, KEY);
-    const code = answer.location!.searchParams.get('code')!;
-    await expect(
-      exchangeAuthorization(ours.publicUrl, {
-        metadata: start.metadata,
-        clientInformation: start.client,
-        authorizationCode: code,
-        codeVerifier: 'wrong-verifier-'.padEnd(64, 'x'),
-        redirectUri: REDIRECT,
-        resource: new URL(ours.mcpUrl),
-      }),
-    ).rejects.toThrow(/invalid_grant|verifier/i);
-    // The same code with its own verifier does: the verifier was the reason.
-    expect((await start.finish(code)).access_token).toBeTruthy();
-  });
-
-  it('a consent form posted from another origin (CSRF) is refused and sends nowhere', async () => {
-    const start = await startSignIn(ours.publicUrl, REDIRECT);
-    const answer = await submitConsent(start.authorizationUrl, KEY, {
-      origin: 'http://attacker.example',
-    });
-    expect(answer.status).toBe(403);
-    expect(answer.location).toBeUndefined();
-    expect(answer.html).not.toContain(KEY);
-  });
-
-  it('a code is exchanged once (on the replica that saw it)', async () => {
-    const via = fetchVia(ours.publicUrl, ours.replicas[0]!.url);
-    const start = await startSignIn(ours.publicUrl, REDIRECT, via);
-    const answer = await submitConsent(start.authorizationUrl, KEY, {
-      fetchFn: via,
-      origin: ours.publicUrl,
-    });
-    const code = answer.location!.searchParams.get('code')!;
-    expect((await start.finish(code)).access_token).toBeTruthy();
-    await expect(start.finish(code)).rejects.toThrow(/invalid_grant|used/i);
-  });
-
-  it('an authorization request for another resource (RFC 8707) gets no code', async () => {
-    const start = await startSignIn(ours.publicUrl, REDIRECT);
-    const url = new URL(start.authorizationUrl);
-    url.searchParams.set('resource', 'http://127.0.0.1:9/mcp');
-    const answer = await openConsent(url);
-    expect(answer.location?.searchParams.get('error')).toBe('invalid_target');
-    expect(answer.location?.searchParams.get('code')).toBeNull();
-  });
-
-  it('an unregistered redirect_uri gets an error page, never a redirect', async () => {
-    const start = await startSignIn(ours.publicUrl, REDIRECT);
-    const url = new URL(start.authorizationUrl);
-    url.searchParams.set('redirect_uri', 'http://127.0.0.1/elsewhere');
-    const page = await openConsent(url);
-    expect(page.status).toBeGreaterThanOrEqual(400);
-    expect(page.location).toBeUndefined();
-    expect(visibleText(page.html)).toMatch(/redirect/i);
   });
 
   it('a private-address metadata URL, without the test opt-in, is never fetched', async () => {

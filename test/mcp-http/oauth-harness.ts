@@ -1,138 +1,186 @@
-// What the OAuth tests stand on: a signed-in deployment (fay-mcp --http replicas behind the
-// round-robin proxy, the proxy's URL as every replica's FAY_MCP_PUBLIC_URL, one set of secrets),
-// and an HTTPS server on loopback with a self-signed certificate (made by the openssl CLI) to
-// serve client metadata documents; the replicas trust it through NODE_EXTRA_CA_CERTS.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:https';
+// Sign-in test support: the OAuth router (src/mcp/transports/oauth) on a real node:http server on
+// loopback, checking keys against the local Fay server, with a movable clock; and the steps of a
+// client (register, PKCE, open the consent page, submit it, exchange the code).
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import {
-  startHttpServer,
-  startRoundRobinProxy,
-  type HttpServerProcess,
-  type RoundRobinProxy,
-} from './harness.ts';
+import { fayKeyCheck, type CheckKey } from '../../src/mcp/transports/oauth/check-key.ts';
+import { createOAuth, type OAuthServer } from '../../src/mcp/transports/oauth/router.ts';
+import type { OAuthSettings } from '../../src/mcp/transports/oauth/settings.ts';
 
-const run = promisify(execFile);
-
-/** Each at least 32 characters, as FAY_MCP_OAUTH_SECRETS asks. */
 export const SECRET = 'test-secret-0123456789abcdefghijklmnopqrstuv';
-export const OTHER_SECRET = 'test-secret-ZYXWVUTSRQPONMLKJIHGFEDCBA98765';
+export const OTHER_SECRET = 'other-secret-0123456789abcdefghijklmnopqrstu';
 
-export interface OAuthDeployment {
-  /** FAY_MCP_PUBLIC_URL: the issuer. */
-  publicUrl: string;
-  /** `<public URL>/mcp`: the resource, and the URL clients connect to. */
-  mcpUrl: string;
-  proxy: RoundRobinProxy;
-  replicas: HttpServerProcess[];
-  stop(): Promise<void>;
-}
-
-export interface OAuthDeploymentOptions {
-  fayUrl: string;
-  /** FAY_MCP_OAUTH_SECRETS, first seals; default [SECRET]. */
-  secrets?: string[];
-  /** How many replicas; default 2. */
-  replicas?: number;
-  /** More environment for every replica. */
-  env?: Record<string, string>;
-}
-
-/** The proxy starts first, so its URL can be every replica's public URL. */
-export async function startOAuthDeployment(
-  options: OAuthDeploymentOptions,
-): Promise<OAuthDeployment> {
-  const proxy = await startRoundRobinProxy();
-  const publicUrl = new URL(proxy.url).origin;
-  const env = {
-    FAY_BASE_URL: options.fayUrl,
-    FAY_MCP_PUBLIC_URL: publicUrl,
-    FAY_MCP_OAUTH_SECRETS: (options.secrets ?? [SECRET]).join(','),
-    ...options.env,
-  };
-  const replicas = await Promise.all(
-    Array.from({ length: options.replicas ?? 2 }, () => startHttpServer(env)),
-  ).catch(async (error: unknown) => {
-    await proxy.close();
-    throw error;
-  });
-  proxy.add(...replicas.map((replica) => replica.url));
-  return {
-    publicUrl,
-    mcpUrl: `${publicUrl}/mcp`,
-    proxy,
-    replicas,
-    async stop() {
-      await proxy.close();
-      await Promise.all(replicas.map((replica) => replica.stop()));
-    },
-  };
-}
-
-export interface LoopbackHttpsServer {
-  /** https://127.0.0.1:<port> */
-  origin: string;
-  /** The certificate (PEM file) to trust: NODE_EXTRA_CA_CERTS. */
-  caFile: string;
-  /** Paths requested, in order. */
-  requests: string[];
+export interface OAuthTestServer {
+  /** The public URL (issuer), e.g. http://127.0.0.1:PORT */
+  url: string;
+  oauth: OAuthServer;
+  /** Moves this server's clock. */
+  advance(ms: number): void;
   close(): Promise<void>;
 }
 
-/** An HTTPS server on 127.0.0.1 with a fresh self-signed certificate for that address. */
-export async function startLoopbackHttps(
-  handler: (req: IncomingMessage, res: ServerResponse, origin: string) => void,
-): Promise<LoopbackHttpsServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'fay-oauth-tls-'));
-  const keyFile = join(dir, 'key.pem');
-  const caFile = join(dir, 'cert.pem');
-  await run(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      keyFile,
-      '-out',
-      caFile,
-    ],
-    { timeout: 30_000 },
-  );
-  const requests: string[] = [];
-  let origin = '';
-  const server = createServer(
-    { key: await readFile(keyFile), cert: await readFile(caFile) },
-    (req, res) => {
-      requests.push(req.url ?? '');
-      handler(req, res, origin);
-    },
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+export interface OAuthTestOptions {
+  fayUrl: string;
+  secrets?: string[];
+  /** Path after the origin in the public URL, e.g. '/fay'. */
+  path?: string;
+  allowPrivateMetadataUrls?: boolean;
+  resolve?: (hostname: string) => Promise<Array<{ address: string; family: number }>>;
+  checkKey?: CheckKey;
+  /** A shared clock, to move several servers together. */
+  clock?: { now: number };
+}
+
+export function settingsFor(url: string, options: Partial<OAuthTestOptions> = {}): OAuthSettings {
   return {
-    origin,
-    caFile,
-    requests,
+    issuer: url,
+    resource: `${url}/mcp`,
+    secrets: options.secrets ?? [SECRET],
+    allowPrivateMetadataUrls: options.allowPrivateMetadataUrls ?? false,
+  };
+}
+
+export async function startOAuthServer(options: OAuthTestOptions): Promise<OAuthTestServer> {
+  const clock = options.clock ?? { now: Date.now() };
+  // The public URL (hence the router) is known once the server listens.
+  const holder: { oauth?: OAuthServer } = {};
+  const server: Server = createServer((req, res) => {
+    void holder.oauth!.handleOAuth(req, res).then((handled) => {
+      if (!handled) {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}${options.path ?? ''}`;
+  const oauth = createOAuth({
+    settings: settingsFor(url, options),
+    checkKey:
+      options.checkKey ?? fayKeyCheck({ baseUrl: options.fayUrl, allowInsecureHttp: false }),
+    now: () => clock.now,
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  });
+  holder.oauth = oauth;
+  return {
+    url,
+    oauth,
+    advance: (ms) => (clock.now += ms),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => void rm(dir, { recursive: true, force: true }).then(() => resolve()));
+        server.close(() => resolve());
       }),
   };
+}
+
+export function pkce(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+export const REDIRECT = 'http://127.0.0.1:5999/callback';
+
+export async function registerClient(
+  url: string,
+  metadata: Record<string, unknown> = {},
+): Promise<{ client_id: string } & Record<string, unknown>> {
+  const response = await fetch(`${url}/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ redirect_uris: [REDIRECT], client_name: 'Test client', ...metadata }),
+  });
+  if (response.status !== 201)
+    throw new Error(`register: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { client_id: string };
+}
+
+export function authorizeUrl(url: string, params: Record<string, string | undefined>): string {
+  const target = new URL(`${url}/authorize`);
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined) target.searchParams.set(name, value);
+  }
+  return target.href;
+}
+
+/** Standard authorization parameters for `clientId`, overridable. */
+export function authorizeParams(
+  clientId: string,
+  challenge: string,
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  return {
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: REDIRECT,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 'state-123',
+    ...overrides,
+  };
+}
+
+/** The sealed request from a consent page. */
+export function requestField(html: string): string {
+  const found = /name="request" value="([^"]+)"/.exec(html);
+  if (!found) throw new Error(`no consent form in:\n${html}`);
+  return found[1]!;
+}
+
+/** POSTs the consent form as the browser would (same Origin, form encoding, no redirects). */
+export function submitConsent(
+  url: string,
+  fields: Record<string, string>,
+  /** null: no Origin header. */
+  origin: string | null = new URL(url).origin,
+): Promise<Response> {
+  return fetch(`${url}/authorize`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(origin === null ? {} : { origin }),
+    },
+    body: new URLSearchParams(fields),
+  });
+}
+
+export function tokenRequest(url: string, fields: Record<string, string>): Promise<Response> {
+  return fetch(`${url}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields),
+  });
+}
+
+/** Register, consent with `key`, and return the code with what is needed to exchange it. */
+export async function signIn(
+  url: string,
+  key: string,
+): Promise<{ clientId: string; code: string; verifier: string; location: URL }> {
+  const { client_id: clientId } = await registerClient(url);
+  const { verifier, challenge } = pkce();
+  const page = await fetch(authorizeUrl(url, authorizeParams(clientId, challenge)));
+  const request = requestField(await page.text());
+  const answer = await submitConsent(url, { request, fay_api_key: key, decision: 'allow' });
+  const location = new URL(answer.headers.get('location') ?? 'about:blank');
+  const code = location.searchParams.get('code');
+  if (answer.status !== 302 || !code)
+    throw new Error(`consent: ${answer.status} ${await answer.text()}`);
+  return { clientId, code, verifier, location };
+}
+
+export async function exchange(
+  url: string,
+  grant: { clientId: string; code: string; verifier: string },
+): Promise<Response> {
+  return tokenRequest(url, {
+    grant_type: 'authorization_code',
+    code: grant.code,
+    code_verifier: grant.verifier,
+    client_id: grant.clientId,
+    redirect_uri: REDIRECT,
+  });
 }

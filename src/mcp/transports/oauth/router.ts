@@ -1,0 +1,186 @@
+// Sign-in for fay-mcp --http, in one object the HTTP handler holds: handleOAuth answers the
+// discovery documents and the authorization server's endpoints; verifyAccessToken and challenge
+// are what /mcp needs (the Fay key inside a sealed access token, and the WWW-Authenticate of a 401).
+// The JSON endpoints follow the MCP SDK's handlers: guards throw OAuthErrors, one catch answers.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleAuthorize } from './authorize.js';
+import type { CheckKey } from './check-key.js';
+import { ClientMetadataFetcher, type ClientMetadataOptions } from './client-metadata.js';
+import { UsedCodes, type Grant, type OAuthContext } from './context.js';
+import {
+  InvalidClientError,
+  InvalidTokenError,
+  MethodNotAllowedError,
+  OAuthError,
+  ServerError,
+} from './errors.js';
+import {
+  authorizationServerMetadata,
+  protectedResourceMetadata,
+  resourceMetadataUrl,
+  routeTable,
+  type Route,
+} from './metadata.js';
+import { register } from './register.js';
+import { NO_STORE, sendJson } from './respond.js';
+import { SEALED_PREFIX, SealError, Sealer } from './seal.js';
+import type { OAuthSettings } from './settings.js';
+import { token } from './token.js';
+
+export interface OAuthOptions {
+  settings: OAuthSettings;
+  /** The one Fay call that tells a good key from a bad one (check-key.ts). */
+  checkKey: CheckKey;
+  /** Epoch milliseconds; tests move time. */
+  now?: () => number;
+  /** Name resolution for client metadata documents (tests pin names). */
+  resolve?: ClientMetadataOptions['resolve'];
+}
+
+/** Who a sealed access token speaks for. */
+export interface AccessGrant {
+  /** The user's Fay key. */
+  key: string;
+  clientId: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+export interface OAuthServer {
+  /** The route of a request path (with or without the public URL's path), or undefined. */
+  route(path: string): Route | undefined;
+  /** Answers a sign-in request; false (nothing written) when the path is not a sign-in route. */
+  handleOAuth(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** True for a bearer that is one of our sealed tokens (not a raw Fay key). */
+  isSealedToken(bearer: string): boolean;
+  /** The grant in a sealed access token; throws InvalidTokenError saying why it is refused. */
+  verifyAccessToken(bearer: string): AccessGrant;
+  /** WWW-Authenticate for a 401 from /mcp, with the error when there is one. */
+  challenge(error?: OAuthError): string;
+}
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'authorization, content-type, mcp-protocol-version',
+  'access-control-max-age': '600',
+};
+
+/** A quoted-string parameter of WWW-Authenticate: no quotes or backslashes inside. */
+const quoted = (text: string) => `"${text.replace(/["\\]/g, "'")}"`;
+
+export function createOAuth(options: OAuthOptions): OAuthServer {
+  const { settings } = options;
+  const now = options.now ?? Date.now;
+  const ctx: OAuthContext = {
+    settings,
+    sealer: new Sealer({ secrets: settings.secrets, audience: settings.resource, now }),
+    documents: new ClientMetadataFetcher({
+      allowPrivate: settings.allowPrivateMetadataUrls,
+      now,
+      ...(options.resolve ? { resolve: options.resolve } : {}),
+    }),
+    checkKey: options.checkKey,
+    codes: new UsedCodes(now),
+  };
+  const routes = routeTable(settings);
+  const metadataUrl = resourceMetadataUrl(settings);
+  const resourceDocument = protectedResourceMetadata(settings);
+  const serverDocument = authorizationServerMetadata(settings);
+
+  /** The JSON endpoints: one catch turns a thrown OAuthError into its status and body. */
+  async function answerJson(
+    res: ServerResponse,
+    allow: 'GET' | 'POST',
+    method: string | undefined,
+    work: () => Promise<{ status: number; body: unknown }>,
+  ): Promise<void> {
+    try {
+      const ok = method === allow || (allow === 'GET' && method === 'HEAD');
+      if (!ok) throw new MethodNotAllowedError(`Use ${allow}.`);
+      const { status, body } = await work();
+      sendJson(res, status, body, CORS);
+    } catch (error) {
+      const known = error instanceof OAuthError;
+      if (!known) {
+        process.stderr.write(`fay-mcp sign-in error: ${(error as Error).name}\n`);
+      }
+      const oauthError = known ? error : new ServerError('Internal error in the Fay MCP server.');
+      const status =
+        oauthError instanceof MethodNotAllowedError
+          ? 405
+          : oauthError instanceof InvalidClientError
+            ? 401
+            : oauthError instanceof ServerError
+              ? 500
+              : 400;
+      sendJson(res, status, oauthError.toResponseObject(), {
+        ...CORS,
+        ...(status === 405 ? { allow } : {}),
+      });
+    }
+  }
+
+  return {
+    route: (path) => routes.get(path),
+
+    async handleOAuth(req, res) {
+      const route = routes.get((req.url ?? '/').split('?')[0]!);
+      if (route === undefined || route === 'mcp') return false;
+      if (req.method === 'OPTIONS' && route !== 'authorize') {
+        res.writeHead(204, { ...CORS, ...NO_STORE });
+        res.end();
+        return true;
+      }
+      switch (route) {
+        case 'protected-resource':
+          await answerJson(res, 'GET', req.method, async () => ({
+            status: 200,
+            body: resourceDocument,
+          }));
+          break;
+        case 'authorization-server':
+          await answerJson(res, 'GET', req.method, async () => ({
+            status: 200,
+            body: serverDocument,
+          }));
+          break;
+        case 'register':
+          await answerJson(res, 'POST', req.method, async () => ({
+            status: 201,
+            body: await register(ctx, req),
+          }));
+          break;
+        case 'token':
+          await answerJson(res, 'POST', req.method, async () => ({
+            status: 200,
+            body: await token(ctx, req),
+          }));
+          break;
+        case 'authorize':
+          await handleAuthorize(ctx, req, res);
+          break;
+      }
+      return true;
+    },
+
+    isSealedToken: (bearer) => bearer.startsWith(SEALED_PREFIX),
+
+    verifyAccessToken(bearer) {
+      try {
+        const grant = ctx.sealer.open<Grant & { exp: number }>('access', bearer);
+        return { key: grant.key, clientId: grant.client_id, expiresAt: grant.exp };
+      } catch (error) {
+        if (error instanceof SealError) throw new InvalidTokenError(error.message);
+        throw error;
+      }
+    },
+
+    challenge(error) {
+      const parts = error
+        ? [`error=${quoted(error.errorCode)}`, `error_description=${quoted(error.message)}`]
+        : [];
+      return `Bearer ${[...parts, `resource_metadata=${quoted(metadataUrl)}`].join(', ')}`;
+    },
+  };
+}
