@@ -2,10 +2,11 @@
 // with an OAuthClientProvider), end to end through two replicas behind a round-robin proxy (no
 // stickiness, so discovery, registration, consent and token land on both): discovery, dynamic
 // registration or a client metadata document, consent with a Fay key, the code, tokens, tools and
-// a real Fay call with the key the user typed, and a refresh. Then what must be refused: tokens of
-// another deployment (other public URL, other secret), tampered tokens, a wrong PKCE verifier, an
-// unregistered redirect_uri, a private metadata URL without the test opt-in; what keeps working:
-// a raw Fay key as the bearer, tokens sealed with a rotated-out secret. The key is in no log.
+// a real Fay call with the key the user typed, and a refresh. Then what must be refused at /mcp:
+// tokens of another deployment (other public URL, other secret), tampered tokens; a private
+// metadata URL without the test opt-in is never fetched. What keeps working: a raw Fay key as the
+// bearer, tokens sealed with a rotated-out secret. The key is in no log. (The authorization
+// server's own refusals, one by one, are in oauth-flow.test.ts.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
