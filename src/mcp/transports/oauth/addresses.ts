@@ -3,7 +3,10 @@
 // service is refused (checked on every address a name resolves to, see client-metadata.ts).
 import { BlockList, isIP } from 'node:net';
 
-const NOT_PUBLIC = new BlockList();
+// Two lists: Node checks an IPv4 address against IPv6 rules too (as ::ffff:a.b.c.d), so one list
+// holding ::ffff:0:0/96 would refuse every IPv4 address.
+const NOT_PUBLIC_V4 = new BlockList();
+const NOT_PUBLIC_V6 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8], // "this network"
   ['10.0.0.0', 8], // private
@@ -21,7 +24,7 @@ for (const [network, prefix] of [
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, and broadcast
 ] as const) {
-  NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
+  NOT_PUBLIC_V4.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
   ['::', 96], // unspecified, loopback (::1) and IPv4-compatible
@@ -37,12 +40,14 @@ for (const [network, prefix] of [
   ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8], // multicast
 ] as const) {
-  NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
+  NOT_PUBLIC_V6.addSubnet(network, prefix, 'ipv6');
 }
 
 /** True for a public unicast IPv4 or IPv6 address; false for anything else, including non-IPs. */
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
-  return !NOT_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return family === 4
+    ? !NOT_PUBLIC_V4.check(address, 'ipv4')
+    : !NOT_PUBLIC_V6.check(address, 'ipv6');
 }

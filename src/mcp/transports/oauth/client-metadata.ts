@@ -64,10 +64,15 @@ function urlProblem(clientId: string, allowPrivate: boolean): string | undefined
   return undefined;
 }
 
-async function vettedAddress(
+interface Address {
+  address: string;
+  family: number;
+}
+
+async function vettedAddresses(
   hostname: string,
   options: ClientMetadataOptions,
-): Promise<{ address: string; family: number }> {
+): Promise<Address[]> {
   const literal = hostname.replace(/^\[(.*)\]$/, '$1');
   const resolved = isIP(literal)
     ? [{ address: literal, family: isIP(literal) }]
@@ -86,18 +91,21 @@ async function vettedAddress(
       );
     }
   }
-  return resolved[0]!;
+  return resolved;
 }
 
-/** A lookup that answers every question with the one address already checked. */
-function pinned(address: string, family: number): LookupFunction {
+/**
+ * A lookup that answers with the addresses already checked, and nothing else: all of them when
+ * Node asks for all (it then tries each, as for any name), else the first.
+ */
+function pinned(addresses: Address[]): LookupFunction {
   return ((
     _hostname: string,
     options: { all?: boolean },
     callback: (error: null, address: unknown, family?: number) => void,
   ) => {
-    if (options?.all) callback(null, [{ address, family }]);
-    else callback(null, address, family);
+    if (options?.all) callback(null, addresses);
+    else callback(null, addresses[0]!.address, addresses[0]!.family);
   }) as LookupFunction;
 }
 
@@ -146,13 +154,13 @@ async function download(url: URL, options: ClientMetadataOptions): Promise<Incom
     ),
   );
   timedOut.catch(() => {});
-  const { address, family } = await Promise.race([vettedAddress(url.hostname, options), timedOut]);
+  const addresses = await Promise.race([vettedAddresses(url.hostname, options), timedOut]);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const response = new Promise<IncomingMessage>((resolve, reject) => {
     const outgoing = request(url, {
       method: 'GET',
       headers: { accept: 'application/json', 'user-agent': 'fay-mcp (client metadata)' },
-      lookup: pinned(address, family),
+      lookup: pinned(addresses),
       agent: false,
       signal,
     });
