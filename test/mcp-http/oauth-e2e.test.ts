@@ -117,8 +117,17 @@ const listWith = (url: string, bearer: string) =>
     'mcp-protocol-version': '2025-11-25',
   });
 
-const challengeOf = (deployment: OAuthDeployment) =>
-  `Bearer resource_metadata="${deployment.publicUrl}/.well-known/oauth-protected-resource/mcp"`;
+const resourceMetadataOf = (deployment: OAuthDeployment) =>
+  `resource_metadata="${deployment.publicUrl}/.well-known/oauth-protected-resource/mcp"`;
+
+/** A sealed token refused at /mcp: 401, invalid_token (RFC 6750 §3.1), and where to sign in. */
+async function expectRefusedToken(answer: Response): Promise<void> {
+  expect(answer.status).toBe(401);
+  const challenge = answer.headers.get('www-authenticate') ?? '';
+  expect(challenge).toMatch(/^Bearer /);
+  expect(challenge).toContain('error="invalid_token"');
+  expect(challenge).toContain(resourceMetadataOf(ours));
+}
 
 /**
  * What a host does: connect, get UnauthorizedError once the provider has been through consent,
@@ -189,7 +198,7 @@ async function journey(provider: ConsentProvider): Promise<OAuthTokens> {
   // Refresh: the host holds an access token the server refuses; the SDK refreshes and retries.
   const before = provider.tokens()!;
   const refused = tampered(before.access_token);
-  expect((await listWith(ours.mcpUrl, refused)).status).toBe(401);
+  await expectRefusedToken(await listWith(ours.mcpUrl, refused));
   provider.saveTokens({ ...before, access_token: refused });
   const again = new Client({ name: 'fay-oauth-e2e', version: '1.0.0' });
   await again.connect(
@@ -216,7 +225,7 @@ describe('discovery documents', () => {
   it('a 401 from /mcp points at the protected-resource metadata, which names the issuer', async () => {
     const refused = await post(ours.mcpUrl, LIST_TOOLS);
     expect(refused.status).toBe(401);
-    expect(refused.headers.get('www-authenticate')).toBe(challengeOf(ours));
+    expect(refused.headers.get('www-authenticate')).toBe(`Bearer ${resourceMetadataOf(ours)}`);
     for (const path of ['/mcp', '']) {
       const answer = await fetch(`${ours.publicUrl}/.well-known/oauth-protected-resource${path}`);
       expect(answer.status).toBe(200);
@@ -271,9 +280,7 @@ describe('refused', () => {
     processes.push(...other.replicas);
     const theirs = await signIn(other.publicUrl, KEY);
     expect((await listWith(other.mcpUrl, theirs.access_token)).status).toBe(200);
-    const refused = await listWith(ours.mcpUrl, theirs.access_token);
-    expect(refused.status).toBe(401);
-    expect(refused.headers.get('www-authenticate')).toBe(challengeOf(ours));
+    await expectRefusedToken(await listWith(ours.mcpUrl, theirs.access_token));
     // Nor does its refresh token buy one of ours.
     const metadata = (await discoverAuthorizationServerMetadata(ours.publicUrl))!;
     await expect(
@@ -288,9 +295,7 @@ describe('refused', () => {
 
   it('a tampered access token gets 401', async () => {
     const tokens = await signIn(ours.publicUrl, KEY);
-    const refused = await listWith(ours.mcpUrl, tampered(tokens.access_token));
-    expect(refused.status).toBe(401);
-    expect(refused.headers.get('www-authenticate')).toBe(challengeOf(ours));
+    await expectRefusedToken(await listWith(ours.mcpUrl, tampered(tokens.access_token)));
   });
 
   it('a private-address metadata URL, without the test opt-in, is never fetched', async () => {
@@ -358,7 +363,6 @@ describe('keeps working', () => {
       fetchFn: fetchVia(ours.publicUrl, rotated.url),
     });
     expect((await listWith(rotated.url, sealedWithNew.access_token)).status).toBe(200);
-    const refused = await listWith(ours.mcpUrl, sealedWithNew.access_token);
-    expect(refused.status).toBe(401);
+    await expectRefusedToken(await listWith(ours.mcpUrl, sealedWithNew.access_token));
   });
 });
