@@ -1,29 +1,24 @@
 // FayClient: the public methods validate their input, then go through ONE request path
-// (#request → p-retry → #attempt → transport → #interpret), which owns headers, timeouts,
-// retries, the status budget, error mapping and answer validation.
+// (#request → p-retry → #attempt → transport → interpretAnswer), which owns headers, timeouts,
+// retries and the status budget. What an answer (or its absence) means, data or which typed
+// error, is decided by the pure functions of answer-errors.ts.
 import { inspect } from 'node:util';
 import pRetry from 'p-retry';
 import type { z } from 'zod';
 import { linkSignal } from './abort.js';
+import {
+  abortedError,
+  interpretAnswer,
+  networkError,
+  type CallFacts,
+  type ClientFacts,
+} from './answer-errors.js';
 import { StatusBudget } from './budget.js';
 import {
-  FayAbortedError,
   FayAlreadyFinishedError,
-  FayAuthenticationError,
-  FayConnectionError,
-  FayCreateOutcomeUnknownError,
   FayError,
-  FayInvalidResponseError,
-  FayNotCompletedError,
-  FayNotFoundError,
   FayRateLimitError,
-  FayRedirectError,
-  FayServerError,
   FayStopNotConfirmedError,
-  FayTimeoutError,
-  FayValidationError,
-  describePause,
-  inSentence,
 } from './errors.js';
 import {
   validateCallOptions,
@@ -34,24 +29,14 @@ import {
   validateWaitOptions,
 } from './input.js';
 import { redactError, redactText } from './redact.js';
-import {
-  backoffDelayMs,
-  isRetryable,
-  networkErrorCode,
-  parseRetryAfter,
-  wasNeverSent,
-  type Endpoint,
-} from './retry.js';
+import { backoffDelayMs, isRetryable, wasNeverSent, type Endpoint } from './retry.js';
 import { pollDelayMs } from './schedule.js';
 import {
   createdSchema,
-  describeIssue,
-  envelopeSchema,
   outputAnswerSchema,
   parseStructuredOutput,
   statusSchema,
   stoppedSchema,
-  type Envelope,
 } from './schemas.js';
 import { clampedSleep, defaultSleep } from './sleep.js';
 import { fetchTransport } from './transport.js';
@@ -74,13 +59,10 @@ import type {
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 import { waitUntilFinished } from './wait.js';
 
-interface Call<T> {
-  endpoint: Endpoint;
+interface Call<T> extends CallFacts {
   method: 'GET' | 'POST';
-  path: string;
   body?: unknown;
   schema: z.ZodType<T>;
-  requestId?: string;
   /** Status calls of a wait may wait for the budget; a one-shot status call fails at once. */
   waitForBudget?: boolean;
   /** Epoch ms by which the caller must have an answer: a longer Retry-After is not slept on. */
@@ -88,8 +70,6 @@ interface Call<T> {
   /** Called before each resend, with the failure of the attempt before it. */
   onRetry?: (error: FayError) => void;
 }
-
-const EXCERPT_LENGTH = 200;
 
 /**
  * How long a stop sent on the caller's behalf (after a cancel) waits for Fay's confirmation: the
@@ -108,6 +88,8 @@ export class FayClient {
   readonly #maxRetryAfterMs: number;
   readonly #userAgent: string;
   readonly #budget: StatusBudget | undefined;
+  /** What the answer-to-error mapping needs; its redaction closes over the key, never shows it. */
+  readonly #facts: ClientFacts;
 
   constructor(options: FayClientOptions) {
     const o = validateClientOptions(options);
@@ -123,6 +105,14 @@ export class FayClient {
       o.statusCallsPerHour === undefined
         ? undefined
         : new StatusBudget(o.statusCallsPerHour, this.#sleep);
+    const apiKey = o.apiKey;
+    this.#facts = {
+      baseUrl: o.baseUrl,
+      timeoutMs: o.timeoutMs,
+      maxRetryAfterMs: o.maxRetryAfterMs,
+      redact: (text) => redactText(text, apiKey),
+      redactError: (error) => redactError(error, apiKey),
+    };
   }
 
   /** Starts a research job. Not retried once it may have reached Fay (see FayCreateOutcomeUnknownError). */
@@ -302,7 +292,7 @@ export class FayClient {
         },
       });
     } catch (error) {
-      if (signal?.aborted) throw this.#aborted(call, signal);
+      if (signal?.aborted) throw abortedError(call, signal);
       throw error;
     }
   }
@@ -325,12 +315,12 @@ export class FayClient {
         signal: link.signal,
       });
     } catch (error) {
-      if (signal?.aborted) throw this.#aborted(call, signal);
-      throw this.#networkError(call, error, link.timedOut());
+      if (signal?.aborted) throw abortedError(call, signal);
+      throw networkError(call, error, link.timedOut(), this.#facts);
     } finally {
       link.dispose();
     }
-    return this.#interpret(call, response);
+    return interpretAnswer(call, call.schema, response, this.#facts);
   }
 
   /** Counts a status call against the budget: a wait queues for it, a one-shot call fails fast. */
@@ -348,197 +338,4 @@ export class FayClient {
       { code: 'STATUS_BUDGET_EXHAUSTED', retryAfterMs, requestId: call.requestId },
     );
   }
-
-  #interpret<T>(call: Call<T>, response: TransportResponse): T {
-    const { status } = response;
-    if (status >= 300 && status < 400) throw this.#redirected(call, response);
-    const envelope = parseEnvelope(response.body);
-    const ok = status >= 200 && status < 300;
-    if (ok && envelope?.status === true) {
-      const data = call.schema.safeParse(envelope.data);
-      if (data.success) return data.data;
-      throw this.#invalid(call, response, `unexpected data (${describeIssue(data.error)})`);
-    }
-    if (ok && envelope?.status !== false) {
-      throw this.#invalid(
-        call,
-        response,
-        envelope ? 'an envelope without data' : 'a non-JSON body',
-      );
-    }
-    throw this.#httpError(call, response, envelope);
-  }
-
-  /** Maps an error answer by the API's code first, then by HTTP status. */
-  #httpError(call: Call<unknown>, response: TransportResponse, envelope: Envelope | undefined) {
-    const { status: httpStatus } = response;
-    const code = envelope?.error?.code;
-    // Fay's own message goes inside our sentence, so without its final period.
-    const fayMessage = inSentence(this.#redact(envelope?.error?.message ?? ''));
-    const said = fayMessage ? `: ${fayMessage}` : '';
-    const extra = { httpStatus, requestId: call.requestId };
-    const job = call.requestId ? `research ${call.requestId}` : 'the research';
-
-    if (code === 'INVALID_API_KEY' || httpStatus === 401) {
-      return new FayAuthenticationError(
-        `Fay rejected the API key (HTTP ${httpStatus}${said}). Check that the key is correct ` +
-          'and has not expired or been revoked.',
-        extra,
-      );
-    }
-    if (httpStatus === 403) {
-      return new FayAuthenticationError(
-        `Fay refused access (HTTP 403${said}). Check that the API key is allowed to use this endpoint.`,
-        { ...extra, code: code ?? 'FORBIDDEN' },
-      );
-    }
-    if (code === 'REQUEST_NOT_FOUND' || httpStatus === 404) {
-      return new FayNotFoundError(
-        call.requestId
-          ? `Fay has no ${job} (HTTP 404${said}). Check the request id; outputs are kept 30 days.`
-          : `Fay answered HTTP 404 for ${call.path}${said}. Check that baseUrl points at the Fay API.`,
-        extra,
-      );
-    }
-    if (code === 'RESEARCH_NOT_COMPLETED') {
-      return new FayNotCompletedError(
-        `Fay ${job} has not completed yet${said}. Wait for status COMPLETED before getting its output.`,
-        extra,
-      );
-    }
-    if (code === 'CONVERSATION_ALREADY_COMPLETED') {
-      return new FayAlreadyFinishedError(
-        `Fay ${job} has already finished (completed, failed or stopped)${said}, so it cannot be stopped.`,
-        extra,
-      );
-    }
-    if (code === 'RATE_LIMIT_EXCEEDED' || httpStatus === 429) {
-      return this.#rateLimited(call, response, extra);
-    }
-    if (code === 'VALIDATION_ERROR' || httpStatus === 400) {
-      return new FayValidationError(
-        `Fay rejected the ${call.endpoint} request as invalid (HTTP ${httpStatus}${said}). Fix the input and try again.`,
-        { ...extra, code: 'VALIDATION_ERROR' },
-      );
-    }
-    if (httpStatus === 408) {
-      return new FayTimeoutError(
-        `Fay timed out handling the ${call.endpoint} request (HTTP 408).`,
-        extra,
-      );
-    }
-    const detail = said || (envelope ? '' : `: ${excerptOf(this.#redact(response.body))}`);
-    if (httpStatus >= 500) {
-      return new FayServerError(
-        `Fay had a server error (HTTP ${httpStatus}${detail}). ` +
-          (call.endpoint === 'create'
-            ? 'The research may or may not have been created: check your Fay dashboard before trying again.'
-            : 'Try again later.'),
-        envelope ? extra : { ...extra, excerpt: excerptOf(this.#redact(response.body)) },
-      );
-    }
-    if (!envelope) return this.#invalid(call, response, 'a non-JSON body');
-    return new FayError(`Fay answered HTTP ${httpStatus}${said}.`, {
-      ...extra,
-      code: code ?? `HTTP_${httpStatus}`,
-    });
-  }
-
-  #rateLimited(call: Call<unknown>, response: TransportResponse, extra: { httpStatus: number }) {
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-    const withRetry = { ...extra, requestId: call.requestId, retryAfterMs };
-    if (retryAfterMs !== undefined && retryAfterMs > this.#maxRetryAfterMs) {
-      return new FayRateLimitError(
-        `Fay's rate limit for ${call.endpoint} calls is reached and it asks to wait ` +
-          `${describePause(retryAfterMs)}, longer than maxRetryAfterMs ` +
-          `(${this.#maxRetryAfterMs} ms). Try again after that, or upgrade your Fay plan.`,
-        withRetry,
-      );
-    }
-    return new FayRateLimitError(
-      `Fay's rate limit for ${call.endpoint} calls is reached` +
-        (retryAfterMs === undefined ? '' : ` (retry in ${describePause(retryAfterMs)})`) +
-        '. Make fewer calls, try again later, or upgrade your Fay plan.',
-      withRetry,
-    );
-  }
-
-  /** Never followed: a redirect would carry the key and the prompt to whatever it names. */
-  #redirected(call: Call<unknown>, response: TransportResponse): FayRedirectError {
-    const raw = response.headers.get('location');
-    const location = raw === null ? null : this.#redact(raw);
-    return new FayRedirectError(
-      `Fay answered the ${call.endpoint} call with a redirect (HTTP ${response.status}) to ` +
-        `${location ?? 'no location'}. API calls do not follow redirects, so nothing was sent ` +
-        'there: if that address is the Fay API you trust, set baseUrl to it.',
-      { httpStatus: response.status, requestId: call.requestId, location },
-    );
-  }
-
-  /** A 2xx answer we cannot read. For create it still means the job was probably made. */
-  #invalid(call: Call<unknown>, response: TransportResponse, what: string): FayError {
-    const excerpt = excerptOf(this.#redact(response.body));
-    const extra = { httpStatus: response.status, requestId: call.requestId };
-    if (call.endpoint === 'create' && response.status < 300) {
-      return new FayCreateOutcomeUnknownError(
-        `Fay answered HTTP ${response.status} with ${what}`,
-        extra,
-      );
-    }
-    return new FayInvalidResponseError(
-      `Fay answered HTTP ${response.status} with ${what}, not the expected JSON ` +
-        `(starts with: ${JSON.stringify(excerpt)}). Check that baseUrl points at the Fay API, ` +
-        'or try again later.',
-      { ...extra, excerpt },
-    );
-  }
-
-  #networkError(call: Call<unknown>, error: unknown, timedOut: boolean): FayError {
-    const extra = { requestId: call.requestId, cause: redactError(error, this.#apiKey) };
-    if (timedOut) {
-      return call.endpoint === 'create'
-        ? new FayCreateOutcomeUnknownError(`no answer within ${this.#timeoutMs} ms`, extra)
-        : new FayTimeoutError(
-            `Fay did not answer the ${call.endpoint} call within ${this.#timeoutMs} ms. ` +
-              'Try again, or raise timeoutMs.',
-            extra,
-          );
-    }
-    const code = networkErrorCode(error);
-    if (call.endpoint === 'create' && !wasNeverSent(error)) {
-      return new FayCreateOutcomeUnknownError(`connection lost: ${code ?? 'network error'}`, extra);
-    }
-    return new FayConnectionError(
-      `Could not reach Fay at ${new URL(this.baseUrl).host} (${code ?? 'network error'}). ` +
-        'Check baseUrl, your network or proxy, then try again.',
-      extra,
-    );
-  }
-
-  #aborted(call: Call<unknown>, signal: AbortSignal): FayAbortedError {
-    return new FayAbortedError(
-      `The Fay ${call.endpoint} call was cancelled by the caller.` +
-        (call.endpoint === 'create' ? ' The research may or may not have been created.' : ''),
-      { requestId: call.requestId, cause: signal.reason },
-    );
-  }
-
-  #redact(text: string): string {
-    return redactText(text, this.#apiKey);
-  }
-}
-
-function parseEnvelope(body: string): Envelope | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  const envelope = envelopeSchema.safeParse(json);
-  return envelope.success ? envelope.data : undefined;
-}
-
-function excerptOf(body: string): string {
-  return body.replace(/\s+/g, ' ').trim().slice(0, EXCERPT_LENGTH);
 }

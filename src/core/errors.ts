@@ -1,6 +1,7 @@
 // The one error hierarchy of the Fay client. Every failure a caller can see is a FayError with a
 // stable `code` (the API's own code where it has one), so hosts can branch on codes, not messages.
 // Messages are sentences a user can act on; none of them ever contains the API key or headers.
+import { failureReason, lastStatusNote, stopNotConfirmed } from './wording.js';
 
 export interface FayErrorDetails {
   code: string;
@@ -158,9 +159,8 @@ export class FayStopNotConfirmedError extends FayError {
 
   constructor(requestId: string, waitedMs: number, cause?: unknown) {
     super(
-      `Fay did not confirm within ${describePause(waitedMs)} that research ${requestId} ` +
-        'stopped, so it may still be running. Check its status, and stop it again if it is ' +
-        'still PENDING or PROCESSING.',
+      `${stopNotConfirmed(requestId, waitedMs)}. Check its status, and stop it again if it ` +
+        'is still PENDING or PROCESSING.',
       { code: 'STOP_NOT_CONFIRMED', requestId, cause },
     );
     this.waitedMs = waitedMs;
@@ -177,33 +177,6 @@ export class FayRedirectError extends FayError {
     super(message, { ...rest, code: 'UNEXPECTED_REDIRECT' });
     this.location = location;
   }
-}
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
-
-/**
- * A pause as a person reads it: "45 s", "12 min", "5 h", "10 days"; from an hour on, with the
- * date it ends ("10 days (until 2026-12-13 09:40 UTC)"), so a far-off time is never hidden.
- */
-export function describePause(ms: number, nowMs: number = Date.now()): string {
-  if (ms < 90_000) return `${Math.max(1, Math.ceil(ms / 1000))} s`;
-  if (ms < 90 * MINUTE_MS) return `${Math.round(ms / MINUTE_MS)} min`;
-  const until = new Date(nowMs + ms).toISOString().slice(0, 16).replace('T', ' ');
-  const amount =
-    ms < 48 * HOUR_MS ? `${Math.round(ms / HOUR_MS)} h` : `${Math.round(ms / DAY_MS)} days`;
-  return `${amount} (until ${until} UTC)`;
-}
-
-/** Fay's own text, ready to sit inside one of our sentences: without its final punctuation. */
-export function inSentence(text: string): string {
-  return text.trim().replace(/[.!?\s]+$/, '');
-}
-
-/** A failed job's reason, ready to sit inside a sentence. */
-export function failureReason(errorMessage: string | null): string {
-  return inSentence(errorMessage ?? 'Fay gave no reason');
 }
 
 export class FayResearchFailedError extends FayError {
@@ -228,11 +201,6 @@ export class FayResearchStoppedError extends FayError {
       { code: 'RESEARCH_STOPPED', requestId },
     );
   }
-}
-
-/** How a wait that ran out describes the last status it saw: '(last status: X)'. */
-export function lastStatusNote(lastStatus: string | null): string {
-  return lastStatus === null ? '(no status checked yet)' : `(last status: ${lastStatus})`;
 }
 
 export class FayWaitTimeoutError extends FayError {

@@ -1,5 +1,6 @@
-// Root export of n8n-nodes-fay: the Fay client, its types, errors, schedule and webhook helpers,
-// and the few parts the MCP server and n8n node share with it (transports, redaction, limits).
+// Root export of n8n-nodes-fay, the public API alone: the Fay client, its types, errors, limits,
+// schedule, transports and webhook helpers. What only the MCP server and the n8n node share with
+// the core is in internal.ts, which the package does not export.
 export { FayClient, STOP_CONFIRM_TIMEOUT_MS } from './client.js';
 export {
   FayAbortedError,
@@ -34,18 +35,12 @@ export { isFinalStatus } from './wait.js';
 export { parseStructuredOutput } from './schemas.js';
 export { verifyWebhook, signWebhook, DEFAULT_WEBHOOK_TOLERANCE_SECONDS } from './webhook.js';
 export { fetchTransport, httpTransport } from './transport.js';
-// For host transports (n8n's) that rebuild an error and must keep its Node-style network code.
+// For a host's own transport that rebuilds an error and must keep its Node-style network code.
 export { networkErrorCode } from './retry.js';
-export { redactError, redactText, REDACTED } from './redact.js';
 export { defaultSleep } from './sleep.js';
 export {
   DEFAULT_BASE_URL,
-  isLoopbackHost,
   MAX_OUTPUT_SCHEMA_DEPTH,
   MAX_PROMPT_LENGTH,
-  promptSchema,
   MIN_API_KEY_LENGTH,
-  validateBaseUrl,
-  validateClientOptions,
 } from './input.js';
-export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

@@ -3,6 +3,7 @@
 // echo the API key.
 import { z } from 'zod';
 import { FayValidationError } from './errors.js';
+import { validateBaseUrl } from './network.js';
 import { MAX_TIMER_MS } from './sleep.js';
 import type { FayClientOptions, ResearchInput, StopOptions, WaitOptions } from './types.js';
 
@@ -184,56 +185,6 @@ const stopOptionsSchema = z
 
 export function validateStopOptions(opts: StopOptions | undefined): StopOptions {
   return parseOrThrow(stopOptionsSchema, opts, 'options') ?? {};
-}
-
-/**
- * Host names that never leave the machine: localhost and *.localhost, 127.0.0.0/8 and ::1 (bare or
- * bracketed). The one rule for the client's cleartext check and the HTTP server's Host check.
- */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '::1' ||
-    host === '[::1]' ||
-    /^127(\.\d{1,3}){3}$/.test(host)
-  );
-}
-
-/**
- * Parses a base URL: https (http only on loopback, or with `allowInsecureHttp`), no credentials,
- * query or fragment; returned without a trailing '/'.
- */
-export function validateBaseUrl(value: unknown, allowInsecureHttp = false): string {
-  const fix =
-    'Use the address of the Fay API, like https://api.fay.work (https, no user:password@, ' +
-    'no ?query or #fragment).';
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw invalid('baseUrl', `is missing. ${fix}`);
-  }
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw invalid('baseUrl', `is not a valid URL. ${fix}`);
-  }
-  const problem =
-    url.protocol !== 'http:' && url.protocol !== 'https:'
-      ? `uses ${url.protocol} instead of http or https`
-      : url.username || url.password
-        ? 'contains credentials (put the key in apiKey instead)'
-        : /[?#]/.test(value)
-          ? 'contains a ?query or #fragment (even an empty one)'
-          : url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)
-            ? `uses http:// on ${url.hostname}, which is not this machine, so every request ` +
-              'would send the API key unencrypted. Use https://, or set allowInsecureHttp if ' +
-              'it is a trusted proxy on your own network'
-            : null;
-  if (problem) {
-    throw invalid('baseUrl', `${problem}. ${fix}`);
-  }
-  return url.href.replace(/\/+$/, '');
 }
 
 const clientOptionsSchema = z.object(

@@ -2,7 +2,6 @@
 // results or typed errors, and give up cleanly on abort or maxWaitMs.
 import { linkSignal } from './abort.js';
 import {
-  describePause,
   FayAbortedError,
   FayAlreadyFinishedError,
   FayRateLimitError,
@@ -14,6 +13,7 @@ import {
 } from './errors.js';
 import { isTransient } from './retry.js';
 import type { ConversationStatus, Sleep, WaitOptions } from './types.js';
+import { describePause } from './wording.js';
 
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['COMPLETED', 'FAILED', 'STOPPED']);
 
@@ -76,6 +76,7 @@ export async function waitUntilFinished(
   let failedInARow = 0;
   let checking = false;
   let delay = pollFirst ? 0 : nextPollDelay();
+  const polls: PollFacts = { deps, requestId, deadline, nextPollDelay };
   try {
     for (;;) {
       if (delay > 0) await deps.sleep(delay, link.signal);
@@ -88,30 +89,12 @@ export async function waitUntilFinished(
         // Left set when the wait runs out on this check: Fay did not answer it.
         if (link.signal.aborted) throw error;
         checking = false;
-        // Fay asked us to slow down: pause the wait instead of failing it, unless the pause
-        // outlasts what this wait may spend.
-        if (error instanceof FayRateLimitError) {
-          const pause = error.retryAfterMs;
-          const leftMs = deadline === undefined ? Infinity : deadline - deps.now();
-          if (pause !== undefined && pause > deps.maxRetryAfterMs) throw error;
-          if (pause !== undefined && pause > leftMs) {
-            throw pauseOutlastsWait(error, requestId, pause, leftMs);
-          }
-          // At least the schedule's delay: a Retry-After of 0 must not turn the wait into a loop.
-          delay = Math.max(pause ?? 0, nextPollDelay());
-          continue;
-        }
-        // A long research should survive a short outage: try again at the next poll.
-        if (isTransient(error) && ++failedInARow < MAX_FAILED_POLLS_IN_A_ROW) {
-          delay = nextPollDelay();
-          continue;
-        }
-        throw error;
+        if (!(error instanceof FayRateLimitError)) failedInARow++;
+        delay = delayAfterFailedPoll(error, polls, failedInARow);
+        continue;
       }
       onStatus?.(last);
-      if (last.status === 'COMPLETED') return last;
-      if (last.status === 'FAILED') throw new FayResearchFailedError(requestId, last.errorMessage);
-      if (last.status === 'STOPPED') throw new FayResearchStoppedError(requestId);
+      if (isDone(last, requestId)) return last;
       delay = nextPollDelay();
     }
   } catch (error) {
@@ -128,6 +111,43 @@ export async function waitUntilFinished(
   } finally {
     link.dispose();
   }
+}
+
+interface PollFacts {
+  deps: WaitDeps;
+  requestId: string;
+  deadline: number | undefined;
+  nextPollDelay: () => number;
+}
+
+/**
+ * The pause before the next poll after a failed one; throws the error that ends the wait.
+ * `failedInARow` counts this failure (rate limits are not counted).
+ */
+function delayAfterFailedPoll(error: unknown, polls: PollFacts, failedInARow: number): number {
+  const { deps, requestId, deadline, nextPollDelay } = polls;
+  // Fay asked us to slow down: pause the wait instead of failing it, unless the pause
+  // outlasts what this wait may spend.
+  if (error instanceof FayRateLimitError) {
+    const pause = error.retryAfterMs;
+    const leftMs = deadline === undefined ? Infinity : deadline - deps.now();
+    if (pause !== undefined && pause > deps.maxRetryAfterMs) throw error;
+    if (pause !== undefined && pause > leftMs) {
+      throw pauseOutlastsWait(error, requestId, pause, leftMs);
+    }
+    // At least the schedule's delay: a Retry-After of 0 must not turn the wait into a loop.
+    return Math.max(pause ?? 0, nextPollDelay());
+  }
+  // A long research should survive a short outage: try again at the next poll.
+  if (isTransient(error) && failedInARow < MAX_FAILED_POLLS_IN_A_ROW) return nextPollDelay();
+  throw error;
+}
+
+/** True once COMPLETED; a FAILED or STOPPED job ends the wait with its typed error. */
+function isDone(last: ConversationStatus, requestId: string): boolean {
+  if (last.status === 'FAILED') throw new FayResearchFailedError(requestId, last.errorMessage);
+  if (last.status === 'STOPPED') throw new FayResearchStoppedError(requestId);
+  return last.status === 'COMPLETED';
 }
 
 function pauseOutlastsWait(

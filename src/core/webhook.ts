@@ -48,6 +48,22 @@ export function verifyWebhook(args: VerifyWebhookArgs): FayWebhookEvent {
       'WEBHOOK_NO_SECRET',
     );
   }
+  checkSignature(bytes, signature, secrets);
+  const event = parseEvent(bytes);
+  const ageSeconds = ((args.nowMs ?? Date.now()) - event.created * 1000) / 1000;
+  if (Math.abs(ageSeconds) > toleranceSeconds) {
+    throw new FayWebhookError(
+      `The webhook event ${event.id} was created ${Math.round(ageSeconds)} s ago, outside ` +
+        `the ${toleranceSeconds} s tolerance: it may be a replay. If your clock is off, fix it ` +
+        'or raise toleranceSeconds.',
+      'WEBHOOK_STALE',
+    );
+  }
+  return event as FayWebhookEvent;
+}
+
+/** Throws unless `signature` is sha256=<64 hex digits> of `bytes` under one of `secrets`. */
+function checkSignature(bytes: Buffer, signature: unknown, secrets: string[]): void {
   const given = typeof signature === 'string' ? signature.trim() : '';
   const hex = given.toLowerCase().startsWith(PREFIX) ? given.slice(PREFIX.length) : '';
   // Exactly one SHA-256 digest: Buffer.from(hex, 'hex') would silently drop an odd last digit.
@@ -72,7 +88,10 @@ export function verifyWebhook(args: VerifyWebhookArgs): FayWebhookEvent {
       'WEBHOOK_INVALID_SIGNATURE',
     );
   }
+}
 
+/** The signed body as a Fay event; throws WEBHOOK_INVALID_EVENT when it is not one. */
+function parseEvent(bytes: Buffer) {
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
@@ -89,14 +108,5 @@ export function verifyWebhook(args: VerifyWebhookArgs): FayWebhookEvent {
       'WEBHOOK_INVALID_EVENT',
     );
   }
-  const ageSeconds = ((args.nowMs ?? Date.now()) - event.data.created * 1000) / 1000;
-  if (Math.abs(ageSeconds) > toleranceSeconds) {
-    throw new FayWebhookError(
-      `The webhook event ${event.data.id} was created ${Math.round(ageSeconds)} s ago, outside ` +
-        `the ${toleranceSeconds} s tolerance: it may be a replay. If your clock is off, fix it ` +
-        'or raise toleranceSeconds.',
-      'WEBHOOK_STALE',
-    );
-  }
-  return event.data as FayWebhookEvent;
+  return event.data;
 }

@@ -5,7 +5,8 @@
 // What clients such as LangChain check before sending is what is declared here, so the tolerance
 // we keep (an output_schema sent as JSON text) is declared too.
 import * as z from 'zod';
-import { promptSchema, type ResearchInput } from '../core/index.js';
+import type { ResearchInput } from '../core/index.js';
+import { promptSchema } from '../core/internal.js';
 
 const SCHEMA_EXAMPLE = '{"type":"object","properties":{"answer":{"type":"string"}}}';
 const OUTPUT_SCHEMA_FIX =

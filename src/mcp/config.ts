@@ -2,12 +2,8 @@
 // Invalid values are refused at start; a missing API key is not: the server must still start
 // and list its tools, and each call then explains how to set the key.
 import * as z from 'zod';
-import {
-  DEFAULT_BASE_URL,
-  FayValidationError,
-  validateBaseUrl,
-  validateClientOptions,
-} from '../core/index.js';
+import { DEFAULT_BASE_URL, FayValidationError } from '../core/index.js';
+import { validateBaseUrl, validateClientOptions } from '../core/internal.js';
 
 export interface McpConfig {
   apiKey: string | undefined;

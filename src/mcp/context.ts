@@ -1,6 +1,7 @@
 // What every tool gets: the configuration, the one Fay client (one status budget for the whole
 // server), the log of researches started here (listed as resources) and the logger.
-import { FayClient, PACKAGE_VERSION } from '../core/index.js';
+import { FayClient } from '../core/index.js';
+import { PACKAGE_VERSION } from '../core/internal.js';
 import type { McpConfig } from './config.js';
 import { MissingApiKeyError } from './errors.js';
 import type { Logger } from './log.js';

@@ -2,7 +2,7 @@
 // variables. Like config.ts, a bad value is refused at start with one line naming it.
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
-import { isLoopbackHost } from '../core/index.js';
+import { isLoopbackHost } from '../core/internal.js';
 
 export interface HttpConfig {
   host: string;

@@ -17,12 +17,8 @@ import {
 } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  FayValidationError,
-  isLoopbackHost,
-  PACKAGE_VERSION,
-  type FayClient,
-} from '../core/index.js';
+import { FayValidationError, type FayClient } from '../core/index.js';
+import { isLoopbackHost, PACKAGE_VERSION } from '../core/internal.js';
 import type { McpConfig } from './config.js';
 import { fayClient, lazyClient } from './context.js';
 import { MAX_BODY_BYTES, type HttpConfig } from './http-config.js';

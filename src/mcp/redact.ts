@@ -3,7 +3,7 @@
 // names or structure, which would corrupt the protocol), and the logger from every line.
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { redactText } from '../core/index.js';
+import { redactText } from '../core/internal.js';
 
 export function redactor(apiKey: string | undefined): (text: string) => string {
   return (text) => redactText(text, apiKey);

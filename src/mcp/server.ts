@@ -2,7 +2,7 @@
 // client, the tools from the registry and the research resource. Over stdio one server lives for
 // the connection; over HTTP one is built per request (stateless), given the request's client.
 import type { FayClient } from '../core/index.js';
-import { PACKAGE_VERSION } from '../core/index.js';
+import { PACKAGE_VERSION } from '../core/internal.js';
 import type { McpConfig } from './config.js';
 import { lazyClient, ResearchLog, type ToolContext } from './context.js';
 import { createLogger } from './log.js';

@@ -10,8 +10,8 @@ import {
   FayServerError,
   FayValidationError,
   fetchTransport,
-  PACKAGE_VERSION,
 } from '../../src/core/index.ts';
+import { PACKAGE_VERSION } from '../../src/core/internal.ts';
 import type { ConversationStatus, Transport } from '../../src/core/index.ts';
 import { client, KEY, recordingSleep, rejection, server, UNKNOWN_ID } from './helpers.ts';
 

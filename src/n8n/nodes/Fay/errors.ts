@@ -5,6 +5,7 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { FayError, FayWaitTimeoutError } from '../../../core/index.js';
+import { lastStatusNote } from '../../../core/internal.js';
 
 export type NodeError = NodeApiError | NodeOperationError;
 
@@ -16,10 +17,7 @@ export function userMessage(error: unknown): string {
   if (error instanceof FayWaitTimeoutError) {
     return (
       `Fay research ${error.requestId} did not finish within the node's "Max Wait (Seconds)" ` +
-      (error.lastStatus === null
-        ? '(no status checked yet)'
-        : `(last status: ${error.lastStatus})`) +
-      '. It keeps running on Fay: get its answer ' +
+      `${lastStatusNote(error.lastStatus)}. It keeps running on Fay: get its answer ` +
       `later with the Get Output operation and request ID ${error.requestId}, raise the maximum ` +
       'wait, or turn off "Wait for Completion" and use the Fay Trigger to be notified.'
     );

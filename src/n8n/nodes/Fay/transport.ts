@@ -8,13 +8,8 @@ import type {
   ICredentialDataDecryptedObject,
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
-import {
-  FayClient,
-  redactError,
-  redactText,
-  type Transport,
-  type TransportResponse,
-} from '../../../core/index.js';
+import { FayClient, type Transport, type TransportResponse } from '../../../core/index.js';
+import { redactError, redactText } from '../../../core/internal.js';
 import { withRequestSignal } from './request-signal.js';
 
 export const CREDENTIAL_TYPE = 'fayApi';
@@ -54,7 +49,7 @@ function bodyText(body: unknown): string {
   return JSON.stringify(body);
 }
 
-export function createN8nTransport(fn: IExecuteFunctions, apiKey?: unknown): Transport {
+function createN8nTransport(fn: IExecuteFunctions, apiKey?: unknown): Transport {
   const key = keyOf(apiKey);
   return async (req) => {
     const options: IHttpRequestOptions = {
