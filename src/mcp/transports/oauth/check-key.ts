@@ -8,8 +8,8 @@ import {
   FayNotFoundError,
   FayRateLimitError,
   FayValidationError,
-  PACKAGE_VERSION,
 } from '../../../core/index.js';
+import { PACKAGE_VERSION } from '../../../core/internal.js';
 
 export type KeyCheck = { ok: true } | { ok: false; rejected: boolean; reason: string };
 export type CheckKey = (key: string) => Promise<KeyCheck>;

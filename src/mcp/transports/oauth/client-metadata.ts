@@ -12,7 +12,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { OAuthClientMetadataSchema } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { isLoopbackHost } from '../../../core/index.js';
+import { isLoopbackHost } from '../../../core/internal.js';
 import { isPublicAddress } from './addresses.js';
 import { redirectUriProblem, type OAuthClient } from './clients.js';
 

@@ -1,7 +1,7 @@
 // Who a client is: a client registered here (RFC 7591: its client_id IS its sealed registration,
 // so no replica stores it), or a client metadata document URL (client-metadata.ts). Either way the
 // answer is one OAuthClient, and the redirect URI rule below applies to both.
-import { isLoopbackHost } from '../../../core/index.js';
+import { isLoopbackHost } from '../../../core/internal.js';
 import type { Sealer } from './seal.js';
 
 export interface OAuthClient {

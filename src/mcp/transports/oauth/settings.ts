@@ -1,7 +1,7 @@
 // Sign-in settings for fay-mcp --http: FAY_MCP_PUBLIC_URL and FAY_MCP_OAUTH_SECRETS turn it on
 // (both, or neither), FAY_MCP_OAUTH_ALLOW_PRIVATE_METADATA_URLS=1 is the tests' opt-in for client
 // metadata documents on this machine or a private network. A bad value is refused at start.
-import { isLoopbackHost } from '../../../core/index.js';
+import { isLoopbackHost } from '../../../core/internal.js';
 
 export interface OAuthSettings {
   /** FAY_MCP_PUBLIC_URL without a trailing slash: the issuer. */
