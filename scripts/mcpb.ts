@@ -103,7 +103,7 @@ export function manifest(pkg: PackageJson, tools: Array<{ name: string; descript
       runtimes: { node: pkg.engines.node },
     },
     // Options left empty reach the server as unsubstituted placeholders, which it reads as unset
-    // (src/mcp/bundle-env.ts): its own defaults then apply, stated here for the user.
+    // (src/mcp/config/bundle-env.ts): its own defaults then apply, stated here for the user.
     user_config: {
       api_key: {
         type: 'string',

@@ -7,7 +7,7 @@
 // dynamically because static imports would load (and could capture the console) first.
 import { Console } from 'node:console';
 import module from 'node:module';
-import { dropUnsetBundleOptions } from './bundle-env.js';
+import { dropUnsetBundleOptions } from './config/bundle-env.js';
 
 globalThis.console = new Console(process.stderr, process.stderr);
 module.enableCompileCache?.();

@@ -1,7 +1,7 @@
 // The bin reads an MCP bundle option the user left empty (its `${user_config.…}` placeholder,
 // unsubstituted by the host) as unset.
 import { expect, it } from 'vitest';
-import { dropUnsetBundleOptions } from '../../src/mcp/bundle-env.ts';
+import { dropUnsetBundleOptions } from '../../src/mcp/config/bundle-env.ts';
 
 it('drops unsubstituted ${user_config.…} placeholders and keeps every real value', () => {
   const env: NodeJS.ProcessEnv = {

@@ -18,7 +18,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { buildMcpb, ENTRY, manifest, readPackageJson } from '../../scripts/mcpb.ts';
 import { DEFAULT_BASE_URL } from '../../src/core/index.ts';
-import { DEFAULT_CALL_WINDOW_SECONDS } from '../../src/mcp/config.ts';
+import { DEFAULT_CALL_WINDOW_SECONDS } from '../../src/mcp/config/index.ts';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
 
 const run = promisify(execFile);

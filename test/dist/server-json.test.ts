@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 import { expect, it } from 'vitest';
 import { manifest, mcpbFileName } from '../../scripts/mcpb.ts';
 import { DEFAULT_BASE_URL } from '../../src/core/index.ts';
-import { DEFAULT_CALL_WINDOW_SECONDS } from '../../src/mcp/config.ts';
+import { DEFAULT_CALL_WINDOW_SECONDS } from '../../src/mcp/config/index.ts';
 
 const read = (path: string) =>
   JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Record<string, unknown>;

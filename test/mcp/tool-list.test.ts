@@ -1,15 +1,15 @@
-// tools/list is answered by our own handler (tool-calls.ts), which converts each schema once per
-// process. It must list exactly what the SDK's own handler lists for the same tools, so an SDK
-// upgrade that changes the listing (a new field, other conversion options) fails here.
+// tools/list is answered by our own handler (server/mcp-server.ts), which converts each schema
+// once per process. It must list exactly what the SDK's own handler lists for the same tools, so
+// an SDK upgrade that changes the listing (a new field, other conversion options) fails here.
 import { expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { loadConfig } from '../../src/mcp/config.ts';
-import type { ToolContext } from '../../src/mcp/context.ts';
-import { TOOLS } from '../../src/mcp/registry.ts';
-import { createServer } from '../../src/mcp/server.ts';
-import type { FayMcpServer } from '../../src/mcp/tool-calls.ts';
+import { loadConfig } from '../../src/mcp/config/index.ts';
+import type { ToolContext } from '../../src/mcp/research/context.ts';
+import { TOOLS } from '../../src/mcp/tools/registry.ts';
+import { createServer } from '../../src/mcp/server/create-server.ts';
+import type { FayMcpServer } from '../../src/mcp/server/mcp-server.ts';
 
 async function toolsListedBy(server: McpServer) {
   const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();

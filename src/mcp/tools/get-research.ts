@@ -1,8 +1,9 @@
 // fay_get_research: the status of a research, with its answer once COMPLETED.
-import { defineTool } from '../tool.js';
-import { requestIdInput } from '../args.js';
-import { readResearch, researchFacts, stateResult } from '../research-state.js';
-import { withDeadline } from '../wait.js';
+import { defineTool } from './define.js';
+import { requestIdInput } from './input.js';
+import { readResearch } from '../research/read.js';
+import { researchFacts, stateResult } from '../research/state.js';
+import { withDeadline } from '../research/deadline.js';
 
 export const getResearchTool = defineTool({
   name: 'fay_get_research',

@@ -1,8 +1,8 @@
 // fay_start_research: create a research and answer at once with its request_id.
-import { defineTool, STARTS_RESEARCH } from '../tool.js';
-import { researchInput, researchInputOf } from '../args.js';
-import { researchFacts, stateResult } from '../research-state.js';
-import { createResearch } from '../run-research.js';
+import { defineTool, STARTS_RESEARCH } from './define.js';
+import { researchInput, researchInputOf } from './input.js';
+import { researchFacts, stateResult } from '../research/state.js';
+import { createResearch } from '../research/create.js';
 
 export const startResearchTool = defineTool({
   name: 'fay_start_research',

@@ -1,9 +1,9 @@
 // fay_stop_research: stop a running research for good (also what a cancelled task does).
-import { requestIdInput } from '../args.js';
-import { researchFacts, stateResult } from '../research-state.js';
-import { stopResearch } from '../stop.js';
-import { defineTool } from '../tool.js';
-import { withDeadline } from '../wait.js';
+import { requestIdInput } from './input.js';
+import { researchFacts, stateResult } from '../research/state.js';
+import { stopResearch } from '../research/stop.js';
+import { defineTool } from './define.js';
+import { withDeadline } from '../research/deadline.js';
 
 export const stopResearchTool = defineTool({
   name: 'fay_stop_research',

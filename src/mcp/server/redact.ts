@@ -1,9 +1,8 @@
 // The API key must never leave the process. Every message is built without it, but as a last
-// guard the stdio transport scrubs it from every string VALUE it sends (never from keys, method
+// guard both transports scrub it from every string VALUE they send (never from keys, method
 // names or structure, which would corrupt the protocol), and the logger from every line.
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { redactText } from '../core/internal.js';
+import { redactText } from '../../core/internal.js';
 
 export function redactor(apiKey: string | undefined): (text: string) => string {
   return (text) => redactText(text, apiKey);
@@ -34,17 +33,4 @@ export function redactMessage(message: JSONRPCMessage, apiKey: string | undefine
   const { jsonrpc } = message;
   const method = 'method' in message ? { method: message.method } : {};
   return { ...redacted, jsonrpc, ...method } as JSONRPCMessage;
-}
-
-export class RedactingStdioTransport extends StdioServerTransport {
-  readonly #apiKey: string | undefined;
-
-  constructor(apiKey: string | undefined) {
-    super();
-    this.#apiKey = apiKey;
-  }
-
-  override send(message: JSONRPCMessage): Promise<void> {
-    return super.send(redactMessage(message, this.#apiKey));
-  }
 }

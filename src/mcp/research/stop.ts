@@ -1,6 +1,10 @@
 // Stopping a Fay job: what fay_stop_research and a cancelled task both do.
-import { FayAlreadyFinishedError, STOP_CONFIRM_TIMEOUT_MS, type FayClient } from '../core/index.js';
-import { stateFromStatus, type ResearchState } from './research-state.js';
+import {
+  FayAlreadyFinishedError,
+  STOP_CONFIRM_TIMEOUT_MS,
+  type FayClient,
+} from '../../core/index.js';
+import { stateFromStatus, type ResearchState } from './state.js';
 
 /**
  * Stops the job; a job that had already finished is reported as such, not as a failure. The core

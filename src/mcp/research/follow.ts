@@ -1,35 +1,15 @@
-// Create a research and follow it: the create is shared by fay_start_research and fay_research's
-// task path (the task is answered once its job exists); createAndFollow is fay_research without a
-// task, within its call window. Both are bounded by a deadline here, whatever Fay does.
+// fay_research without a task: create the job, then follow it within the call window, bounded by
+// a deadline whatever Fay does.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { CreatedConversation } from '../core/index.js';
-import type { ResearchArgs } from './args.js';
+import type { ResearchInput } from '../../core/index.js';
 import type { ToolContext } from './context.js';
-import { notAnsweringMessage } from './errors.js';
-import { completedState, stateResult, stillRunningMessage } from './research-state.js';
-import { CALL_MARGIN_MS, waitWithHeartbeat, withDeadline, type Progress } from './wait.js';
-
-/**
- * Creates the job, within the call window. Never cut short by a caller's cancel (a lost answer
- * could leave an unknown, billed job), only by `deadline` or the window.
- */
-export async function createResearch(
-  ctx: ToolContext,
-  input: ResearchArgs,
-  deadline?: AbortSignal,
-): Promise<CreatedConversation> {
-  const client = await ctx.client();
-  const created = await withDeadline(ctx.config.callWindowMs, deadline, ({ signal }) =>
-    client.createConversation(input, { signal }),
-  );
-  ctx.researches.add({
-    requestId: created.requestId,
-    prompt: input.prompt,
-    createdAt: created.createdAt,
-  });
-  ctx.log.log('info', `Research ${created.requestId} started.`);
-  return created;
-}
+import { createResearch } from './create.js';
+import { CALL_MARGIN_MS, withDeadline } from './deadline.js';
+import { waitWithHeartbeat } from './heartbeat.js';
+import { notAnsweringMessage, stillRunningMessage } from './messages.js';
+import type { Progress } from './progress.js';
+import { completedState } from './read.js';
+import { stateResult } from './state.js';
 
 export interface FollowOptions {
   /** Stops waiting (the job keeps running). */
@@ -46,26 +26,27 @@ export interface FollowOptions {
  */
 export async function createAndFollow(
   ctx: ToolContext,
-  input: ResearchArgs,
+  input: ResearchInput,
   options: FollowOptions,
 ): Promise<CallToolResult> {
-  const startedAt = Date.now();
+  const startedAt = ctx.now();
   const client = await ctx.client();
   const bound = options.maxWaitMs + CALL_MARGIN_MS;
   return withDeadline(bound, options.signal, async ({ signal, deadline }) => {
     const created = await createResearch(ctx, input, deadline);
     const outcome = await waitWithHeartbeat(client, created.requestId, {
       signal,
-      maxWaitMs: options.maxWaitMs - (Date.now() - startedAt),
-      heartbeatMs: ctx.config.heartbeatMs,
+      maxWaitMs: options.maxWaitMs - (ctx.now() - startedAt),
+      heartbeatMs: ctx.heartbeatMs,
       startedAt,
+      now: ctx.now,
       initialStatus: created.status,
       onProgress: options.onProgress,
     });
     if (outcome.done) {
       return stateResult(await completedState(client, outcome.status, signal));
     }
-    const seconds = Math.round((Date.now() - startedAt) / 1000);
+    const seconds = Math.round((ctx.now() - startedAt) / 1000);
     ctx.log.log(
       'info',
       `Research ${created.requestId} still running after ${seconds} s; handed back.`,

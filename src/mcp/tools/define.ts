@@ -1,24 +1,32 @@
-// What a tool file exports, and the wrapper that turns every failure into an isError result.
-import type { ToolCallback } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+// What a tool file exports (defineTool, or a ToolModule of its own), what a tool registers on,
+// and the wrapper that turns every failure into an isError result.
 import type {
-  CallToolResult,
-  ServerNotification,
-  ServerRequest,
-  ToolAnnotations,
-} from '@modelcontextprotocol/sdk/types.js';
+  McpServer,
+  RegisteredTool,
+  ToolCallback,
+} from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type * as z from 'zod';
-import type { ToolContext } from './context.js';
-import { errorResult } from './errors.js';
-import type { FayMcpServer } from './tool-calls.js';
+import type { ToolContext, ToolExtra } from '../research/context.js';
+import { errorResult } from '../research/state.js';
 
-/** What the SDK hands a tool handler besides its arguments (signal, progress token, …). */
-export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+export type { ToolExtra };
+
+export type ToolHandler<Args> = (args: Args, extra: ToolExtra) => Promise<CallToolResult>;
+
+/** The server a tool registers on (server/mcp-server.ts's FayMcpServer). */
+export interface ToolServer extends McpServer {
+  /**
+   * For a tool registered with experimental.tasks.registerToolTask: calls without a task run
+   * `blocking` (task calls get its createTask).
+   */
+  serveWithoutTask<Args>(name: string, tool: RegisteredTool, blocking: ToolHandler<Args>): void;
+}
 
 /** A tool: its name (the one place it is spelled) and how it registers under that name. */
 export interface ToolModule {
   readonly name: string;
-  register(server: FayMcpServer, ctx: ToolContext): void;
+  register(server: ToolServer, ctx: ToolContext): void;
 }
 
 /** The truth about a tool that starts a research: it creates (and bills) a new job on each call. */
@@ -29,15 +37,13 @@ export const STARTS_RESEARCH: ToolAnnotations = {
   openWorldHint: true,
 };
 
-export type ToolHandler<Args> = (args: Args, extra: ToolExtra) => Promise<CallToolResult>;
-
 /** Wraps a tool handler so that every failure becomes an isError result, never a crash. */
 export function guarded<Args>(ctx: ToolContext, handler: ToolHandler<Args>): ToolHandler<Args> {
   return async (args, extra) => {
     try {
       return await handler(args, extra);
     } catch (error) {
-      return errorResult(error, ctx.log, ctx.config.keyFromClient);
+      return errorResult(ctx, error);
     }
   };
 }

@@ -1,14 +1,12 @@
-// The one shape every tool (and the resource) reports a research in: snake_case like the Fay API,
+// The one shape every tool (and the resource) reports a research in, and the one shape of a
+// failed call: snake_case like the Fay API,
 // declared once as the tools' outputSchema so structuredContent always validates.
 import * as z from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import {
-  parseStructuredOutput,
-  type ConversationStatus,
-  type FayClient,
-  type JobStatus,
-} from '../core/index.js';
-import { failedOnFay } from './errors.js';
+import { FayError, type ConversationStatus, type JobStatus } from '../../core/index.js';
+import { MissingApiKeyError } from '../config/index.js';
+import type { ToolContext } from './context.js';
+import { FayNotAnsweringError } from './deadline.js';
 
 // The answer (Markdown, or the JSON value as JSON text) is in the result's text only, never in
 // structuredContent: clients fold the two differently (LangChain's adapter has attached
@@ -60,53 +58,6 @@ function outputText(output: unknown): string {
   return typeof output === 'string' ? output : JSON.stringify(output, null, 2);
 }
 
-export function stillRunningMessage(requestId: string, status: JobStatus): string {
-  return (
-    `Fay is still researching (status ${status}); the job keeps running. Call fay_get_research ` +
-    `with request_id "${requestId}" in a minute or two to get the result.`
-  );
-}
-
-/** The state of a COMPLETED research, with its output. */
-export async function completedState(
-  client: FayClient,
-  status: ConversationStatus,
-  signal?: AbortSignal,
-): Promise<ResearchState> {
-  const { output } = await client.getOutput(status.requestId, { signal });
-  return { ...stateFromStatus(status), output: structuredValue(output, status.structuredOutput) };
-}
-
-function structuredValue(output: unknown, structured: boolean): unknown {
-  return structured ? parseStructuredOutput(output) : output;
-}
-
-/** Current state of a research: its status, plus the output once COMPLETED. */
-export async function readResearch(
-  client: FayClient,
-  requestId: string,
-  signal?: AbortSignal,
-): Promise<ResearchState> {
-  const status = await client.getStatus(requestId, { signal });
-  const state = stateFromStatus(status);
-  switch (status.status) {
-    case 'COMPLETED':
-      return completedState(client, status, signal);
-    case 'FAILED':
-      return {
-        ...state,
-        message: `The research ${failedOnFay(status.errorMessage)}`,
-      };
-    case 'STOPPED':
-      return {
-        ...state,
-        message: 'The research was stopped; it has no output. Start a new one if needed.',
-      };
-    default:
-      return { ...state, message: stillRunningMessage(requestId, status.status) };
-  }
-}
-
 function factsOf(state: ResearchState): ResearchFacts {
   const facts: ResearchFacts = { request_id: state.request_id, status: state.status };
   if (state.error_message !== undefined) facts.error_message = state.error_message;
@@ -134,4 +85,24 @@ export function stateResult(state: ResearchState): CallToolResult {
     ],
     structuredContent: facts,
   };
+}
+
+// Failures worth a log line (bugs and infrastructure), not an assistant's or user's mistake.
+function isUnexpected(error: unknown): boolean {
+  return !(
+    error instanceof FayError ||
+    error instanceof MissingApiKeyError ||
+    error instanceof FayNotAnsweringError
+  );
+}
+
+/** The isError tool result for `error`; unexpected ones are logged with their stack. */
+export function errorResult(
+  ctx: Pick<ToolContext, 'describe' | 'log'>,
+  error: unknown,
+): CallToolResult {
+  if (isUnexpected(error)) {
+    ctx.log.log('error', error instanceof Error ? (error.stack ?? error.message) : String(error));
+  }
+  return { isError: true, content: [{ type: 'text', text: ctx.describe(error) }] };
 }

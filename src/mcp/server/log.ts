@@ -2,6 +2,7 @@
 // notifications once the client has asked for them with logging/setLevel.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SetLevelRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from '../research/context.js';
 
 const SEVERITY: Record<LoggingLevel, number> = {
   debug: 0,
@@ -13,10 +14,6 @@ const SEVERITY: Record<LoggingLevel, number> = {
   alert: 6,
   emergency: 7,
 };
-
-export interface Logger {
-  log(level: LoggingLevel, message: string): void;
-}
 
 export function createLogger(server: McpServer, redact: (text: string) => string): Logger {
   // The SDK would forward every level as soon as logging is declared; MCP log notifications go

@@ -22,16 +22,16 @@ import {
   FayResearchFailedError,
   FayStopNotConfirmedError,
   FayValidationError,
-  pollDelayMs,
   STOP_CONFIRM_TIMEOUT_MS,
-  type ConversationStatus,
-  type FayClient,
-  type JobStatus,
-} from '../core/index.js';
-import { describeError, errorResult } from './errors.js';
-import type { Logger } from './log.js';
-import { readResearch, stateResult } from './research-state.js';
-import { stopResearch } from './stop.js';
+} from '../../core/index.js';
+import type { ToolContext } from '../research/context.js';
+import { readResearch } from '../research/read.js';
+import { errorResult, stateResult } from '../research/state.js';
+import { stopResearch } from '../research/stop.js';
+import { taskOf, taskOfStatus } from './task.js';
+
+/** What the store reads Fay with, says things with and tells the time by. */
+export type TaskStoreContext = Pick<ToolContext, 'client' | 'log' | 'describe' | 'now'>;
 
 /**
  * A task read this recently is answered again without asking Fay: the SDK's tasks/result reads the
@@ -39,43 +39,8 @@ import { stopResearch } from './stop.js';
  */
 const REREAD_AFTER_MS = 1_000;
 
-const TASK_STATUS: Record<JobStatus, Task['status']> = {
-  PENDING: 'working',
-  PROCESSING: 'working',
-  COMPLETED: 'completed',
-  FAILED: 'failed',
-  STOPPED: 'cancelled',
-};
-
-/** The task of a Fay job in the given state. */
-export function taskOf(job: {
-  requestId: string;
-  status: JobStatus;
-  createdAt: string | null;
-  updatedAt?: string | null;
-}): Task {
-  const createdAt = job.createdAt ?? new Date().toISOString();
-  return {
-    taskId: job.requestId,
-    status: TASK_STATUS[job.status] ?? 'working',
-    statusMessage: `Fay research ${job.requestId} is ${job.status}.`,
-    createdAt,
-    lastUpdatedAt: job.updatedAt ?? createdAt,
-    ttl: null,
-    // The core's poll schedule (3 s at first, up to 30 s apart): tasks/get by a client and the
-    // SDK's own tasks/result wait then spend Fay's status calls as a wait of the core does.
-    pollInterval: pollDelayMs(Date.now() - (Date.parse(createdAt) || Date.now())),
-  };
-}
-
-function taskOfStatus(status: ConversationStatus): Task {
-  return taskOf({ ...status, updatedAt: status.completedAt ?? status.startedAt });
-}
-
 export class FayTaskStore implements TaskStore {
-  readonly #client: () => Promise<FayClient>;
-  readonly #log: Logger;
-  readonly #keyFromClient: boolean;
+  readonly #ctx: TaskStoreContext;
   /**
    * Tasks cancelled through this server instance, as the cancel left them. Only the cancel's own
    * answer (and, over stdio, later reads on the same connection) see them; it keeps the outcome
@@ -85,13 +50,11 @@ export class FayTaskStore implements TaskStore {
   /** The last task read from Fay, and when (see REREAD_AFTER_MS; the cancelled task's dates). */
   #lastRead: { task: Task; at: number } | undefined;
 
-  constructor(client: () => Promise<FayClient>, log: Logger, keyFromClient = false) {
-    this.#client = client;
-    this.#log = log;
-    this.#keyFromClient = keyFromClient;
+  constructor(ctx: TaskStoreContext) {
+    this.#ctx = ctx;
   }
 
-  /** Tasks are created with their Fay job by the tool (research-task.ts), never here. */
+  /** Tasks are created with their Fay job by the tool (tools/research.ts), never here. */
   createTask(_options: CreateTaskOptions): Promise<Task> {
     return Promise.reject(new Error('A Fay task is created with its research, by fay_research.'));
   }
@@ -100,33 +63,37 @@ export class FayTaskStore implements TaskStore {
     const cancelled = this.#cancelled.get(taskId);
     if (cancelled) return cancelled;
     const recent = this.#lastRead;
-    if (recent?.task.taskId === taskId && Date.now() - recent.at < REREAD_AFTER_MS) {
+    if (recent?.task.taskId === taskId && this.#ctx.now() - recent.at < REREAD_AFTER_MS) {
       return recent.task;
     }
     try {
-      const task = taskOfStatus(await (await this.#client()).getStatus(taskId));
-      this.#lastRead = { task, at: Date.now() };
+      const now = this.#ctx.now();
+      const task = taskOfStatus(await (await this.#ctx.client()).getStatus(taskId), now);
+      this.#lastRead = { task, at: now };
       return task;
     } catch (error) {
       // Not a request_id, or not one this key may read: the same answer, no task.
       if (error instanceof FayNotFoundError || error instanceof FayValidationError) return null;
-      throw new McpError(ErrorCode.InternalError, describeError(error, this.#keyFromClient));
+      throw new McpError(ErrorCode.InternalError, this.#ctx.describe(error));
     }
   }
 
   /** The result a plain fay_research call would give for the job in its final state. */
   async getTaskResult(taskId: string): Promise<CallToolResult> {
     try {
-      const state = await readResearch(await this.#client(), taskId);
+      const state = await readResearch(await this.#ctx.client(), taskId);
       if (state.status === 'FAILED') {
-        return errorResult(new FayResearchFailedError(taskId, state.error_message ?? null));
+        return errorResult(
+          this.#ctx,
+          new FayResearchFailedError(taskId, state.error_message ?? null),
+        );
       }
       return stateResult(state);
     } catch (error) {
       if (error instanceof FayNotFoundError || error instanceof FayValidationError) {
         throw new McpError(ErrorCode.InvalidParams, `Task not found: ${taskId}`);
       }
-      return errorResult(error, this.#log, this.#keyFromClient);
+      return errorResult(this.#ctx, error);
     }
   }
 
@@ -147,7 +114,7 @@ export class FayTaskStore implements TaskStore {
       // The stop is bounded by the core (STOP_CONFIRM_TIMEOUT_MS); so is the status read after an
       // "already finished" answer, by this signal.
       const bound = AbortSignal.timeout(2 * STOP_CONFIRM_TIMEOUT_MS);
-      const state = await stopResearch(await this.#client(), taskId, bound);
+      const state = await stopResearch(await this.#ctx.client(), taskId, bound);
       // It had finished meanwhile (COMPLETED or FAILED): nothing was cancelled, and later reads
       // show the job as it is, so its answer can still be fetched.
       if (state.status !== 'STOPPED') return;
@@ -155,13 +122,14 @@ export class FayTaskStore implements TaskStore {
     } catch (error) {
       message =
         error instanceof FayStopNotConfirmedError
-          ? `Cancelled, but ${describeError(error, this.#keyFromClient)}`
-          : `Cancelled, but stopping Fay research ${taskId} failed: ${describeError(error, this.#keyFromClient)} Stop it with fay_stop_research.`;
-      this.#log.log('warning', message);
+          ? `Cancelled, but ${this.#ctx.describe(error)}`
+          : `Cancelled, but stopping Fay research ${taskId} failed: ${this.#ctx.describe(error)} Stop it with fay_stop_research.`;
+      this.#ctx.log.log('warning', message);
     }
-    const now = new Date().toISOString();
+    const at = this.#ctx.now();
+    const now = new Date(at).toISOString();
     this.#cancelled.set(taskId, {
-      ...taskOf({ requestId: taskId, status: 'STOPPED', createdAt: read?.createdAt ?? now }),
+      ...taskOf({ requestId: taskId, status: 'STOPPED', createdAt: read?.createdAt ?? now }, at),
       lastUpdatedAt: now,
       statusMessage: message,
     });

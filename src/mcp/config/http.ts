@@ -1,8 +1,10 @@
 // The HTTP mode's settings: the command line (--http, --host, --port) and its environment
-// variables. Like config.ts, a bad value is refused at start with one line naming it.
+// variables. To add a variable: one line in envSchema, one field in HttpConfig and its value in
+// loadHttpConfig. Like mcp.ts, a bad value is refused at start with one line naming it.
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
-import { isLoopbackHost } from '../core/internal.js';
+import { isLoopbackHost } from '../../core/internal.js';
+import { invalidConfiguration, list, number, parseVariables, type Loaded } from './rules.js';
 
 export interface HttpConfig {
   host: string;
@@ -24,37 +26,24 @@ const DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
 /** Request bodies above this get 413 (a tool call's arguments are a few KB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-const list = z.preprocess(
-  (value) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((item) => item.trim())
-          .filter(Boolean)
-      : [],
-  z.array(z.string()),
-);
-
-const whole = (name: string, min: number, max: number) =>
-  z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-    z.coerce
-      .number({ error: `${name} must be a whole number` })
-      .int({ error: `${name} must be a whole number` })
-      .min(min, { error: `${name} must be at least ${min}` })
-      .max(max, { error: `${name} must be at most ${max}` })
-      .optional(),
-  );
-
+/** The HTTP mode's own variables, read with --http only (see mcp.ts for the others). */
 const envSchema = z.object({
-  PORT: whole('PORT', 0, 65_535),
+  PORT: number('PORT', { unit: 'whole', min: 0, max: 65_535 }),
   FAY_MCP_TOKEN: list,
   FAY_MCP_ALLOWED_ORIGINS: list,
-  FAY_MCP_MAX_CALLS_IN_FLIGHT: whole('FAY_MCP_MAX_CALLS_IN_FLIGHT', 1, 100_000),
-  FAY_MCP_SHUTDOWN_GRACE_SECONDS: whole('FAY_MCP_SHUTDOWN_GRACE_SECONDS', 0, 3_600),
+  FAY_MCP_MAX_CALLS_IN_FLIGHT: number('FAY_MCP_MAX_CALLS_IN_FLIGHT', {
+    unit: 'whole',
+    min: 1,
+    max: 100_000,
+  }),
+  FAY_MCP_SHUTDOWN_GRACE_SECONDS: number('FAY_MCP_SHUTDOWN_GRACE_SECONDS', {
+    unit: 'whole',
+    min: 0,
+    max: 3_600,
+  }),
 });
 
-export type HttpConfigResult = { ok: true; config: HttpConfig } | { ok: false; message: string };
+export type HttpConfigResult = Loaded<HttpConfig>;
 
 /** True when the command line asks for HTTP. */
 export function wantsHttp(argv: readonly string[]): boolean {
@@ -78,12 +67,10 @@ export function loadHttpConfig(
       message: `${(error as Error).message}. Usage: fay-mcp --http [--host 127.0.0.1] [--port 3000]`,
     };
   }
-  const parsed = envSchema.safeParse({ ...env, PORT: options.port ?? env.PORT });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => issue.message).join('; ');
-    const named = options.port === undefined ? problems : problems.replace('PORT', '--port');
-    return { ok: false, message: `Invalid configuration: ${named}.` };
-  }
+  const parsed = parseVariables(envSchema, { ...env, PORT: options.port ?? env.PORT }, (name) =>
+    name === 'PORT' && options.port !== undefined ? '--port' : name,
+  );
+  if (!parsed.ok) return { ok: false, message: invalidConfiguration(parsed.problems) };
   const values = parsed.data;
   const host = options.host?.trim() || DEFAULT_HOST;
   const tokens = values.FAY_MCP_TOKEN;

@@ -1,12 +1,13 @@
-// Tool arguments: each tool's declared input schema is its validator. Every tools/call is checked
-// against it before the handler runs (tool-calls.ts, with the SDK's own helpers and wording), and a
-// failure is answered with these messages ("… at prompt"): each names the argument and says what to fix. The rules
-// are the core's (promptSchema, the UUID format); the core checks a JSON Schema's content itself.
-// What clients such as LangChain check before sending is what is declared here, so the tolerance
-// we keep (an output_schema sent as JSON text) is declared too.
+// The arguments the research tools share. Each tool's declared input schema is its validator:
+// every tools/call is checked against it before the handler runs (server/mcp-server.ts, with the
+// SDK's own helpers and wording), and a failure is answered with these messages ("… at prompt"),
+// each naming the argument and saying what to fix. The rules are the core's (promptSchema, the
+// UUID format); the core checks a JSON Schema's content itself. What clients such as LangChain
+// check before sending is what is declared here, so the tolerance we keep (an output_schema sent
+// as JSON text) is declared too.
 import * as z from 'zod';
-import type { ResearchInput } from '../core/index.js';
-import { promptSchema } from '../core/internal.js';
+import type { ResearchInput } from '../../core/index.js';
+import { promptSchema } from '../../core/internal.js';
 
 const SCHEMA_EXAMPLE = '{"type":"object","properties":{"answer":{"type":"string"}}}';
 const OUTPUT_SCHEMA_FIX =

@@ -2,11 +2,10 @@
 // as fay://research/{request_id} (its status, and its answer once COMPLETED, as JSON).
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { FayNotFoundError, FayValidationError } from '../core/index.js';
-import type { ToolContext } from './context.js';
-import { describeError } from './errors.js';
-import { readResearch } from './research-state.js';
-import { withDeadline } from './wait.js';
+import { FayNotFoundError, FayValidationError } from '../../core/index.js';
+import type { ToolContext } from '../research/context.js';
+import { withDeadline } from '../research/deadline.js';
+import { readResearch } from '../research/read.js';
 
 const TITLE_LENGTH = 80;
 const RESOURCE_NOT_FOUND = -32002; // the spec's code for an unknown resource
@@ -60,7 +59,7 @@ export function registerResearchResource(server: McpServer, ctx: ToolContext): v
         };
       } catch (error) {
         // A resource read has no isError result: answer a protocol error with the same sentence.
-        throw new McpError(errorCodeOf(error), describeError(error, ctx.config.keyFromClient));
+        throw new McpError(errorCodeOf(error), ctx.describe(error));
       }
     },
   );

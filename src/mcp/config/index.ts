@@ -1,0 +1,16 @@
+// fay-mcp's configuration: the server's variables (mcp.ts), the HTTP mode's (http.ts), both read
+// with the same rules (rules.ts).
+export {
+  DEFAULT_CALL_WINDOW_SECONDS,
+  loadConfig,
+  MissingApiKeyError,
+  type ConfigResult,
+  type McpConfig,
+} from './mcp.js';
+export {
+  loadHttpConfig,
+  MAX_BODY_BYTES,
+  wantsHttp,
+  type HttpConfig,
+  type HttpConfigResult,
+} from './http.js';

@@ -1,0 +1,80 @@
+// Builds the MCP server: capabilities (tools, resources, logging, tasks for tools/call), the Fay
+// client, the tools from the registry and the research resource. Over stdio one server lives for
+// the connection; over HTTP one is built per request (stateless), given the request's client.
+import type { FayClient, Sleep } from '../../core/index.js';
+import { PACKAGE_VERSION } from '../../core/internal.js';
+import type { McpConfig } from '../config/index.js';
+import { ResearchLog, type ToolContext } from '../research/context.js';
+import { HEARTBEAT_MS } from '../research/heartbeat.js';
+import { registerResearchResource } from '../resources/research.js';
+import { FayTaskStore } from '../tasks/store.js';
+import { registerTools } from '../tools/registry.js';
+import { lazyClient } from './clients.js';
+import { describeError } from './errors.js';
+import { createLogger } from './log.js';
+import { FayMcpServer } from './mcp-server.js';
+import { redactor } from './redact.js';
+
+const INSTRUCTIONS =
+  'Fay researches questions on the web and answers with sources. Use fay_research to ask and ' +
+  'wait; if it returns a request_id with a status instead of an answer, the research is still ' +
+  'running: call fay_get_research with that request_id a minute or two later. Use ' +
+  'fay_start_research to run researches in the background, and fay_stop_research only to ' +
+  'abandon one for good.';
+
+/** How a server is built; every option has its production default. */
+export interface ServerOptions {
+  /** The Fay client; default: one built from the config on first use (one status budget). */
+  client?: () => Promise<FayClient>;
+  /**
+   * The key is the caller's own (HTTP without FAY_API_KEY takes it from the Authorization
+   * header): advice about a rejected key then points there. Default false.
+   */
+  keyFromClient?: boolean;
+  /** Interval of progress notifications while a call waits (default HEARTBEAT_MS). */
+  heartbeatMs?: number;
+  /** The clock (default Date.now). */
+  now?: () => number;
+  /** How the default client sleeps between polls and retries (default: the core's timers). */
+  sleep?: Sleep;
+}
+
+export function createServer(config: McpConfig, options: ServerOptions = {}): FayMcpServer {
+  const client = options.client ?? lazyClient(config, options.sleep);
+  const redact = redactor(config.apiKey);
+  const describe = (error: unknown) => describeError(error, options.keyFromClient);
+  const now = options.now ?? Date.now;
+  // The store needs the logger, which needs the server: it reaches the logger when it logs.
+  const taskStore = new FayTaskStore({
+    client,
+    describe,
+    now,
+    log: { log: (level, text) => ctx.log.log(level, text) },
+  });
+  const server = new FayMcpServer(
+    { name: 'fay-mcp', title: 'Fay research', version: PACKAGE_VERSION },
+    {
+      capabilities: {
+        tools: {},
+        resources: {},
+        logging: {},
+        // No tasks/list: no replica knows which tasks a caller made (see tasks/store.ts).
+        tasks: { cancel: {}, requests: { tools: { call: {} } } },
+      },
+      taskStore,
+      instructions: INSTRUCTIONS,
+    },
+  );
+  const ctx: ToolContext = {
+    config,
+    client,
+    describe,
+    now,
+    heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
+    researches: new ResearchLog(() => server.sendResourceListChanged()),
+    log: createLogger(server, redact),
+  };
+  registerTools(server, ctx);
+  registerResearchResource(server, ctx);
+  return server;
+}

@@ -1,0 +1,86 @@
+// The HTTP request handler: /healthz, then for /mcp the guards (Host, Origin and CORS), the
+// method, authorization and the in-flight cap, each throwing a Refusal; one catch writes the
+// refusal (with WWW-Authenticate on a 401) or a 500.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PACKAGE_VERSION } from '../../../core/internal.js';
+import type { HttpConfig, McpConfig } from '../../config/index.js';
+import type { Caller } from './authorize.js';
+import { checkHost, corsHeaders, PREFLIGHT_HEADERS } from './guards.js';
+import type { InFlight } from './in-flight.js';
+import { serveMcp } from './mcp.js';
+import { Refusal } from './refusal.js';
+
+/** What a 401 tells the client about how to authenticate. */
+const CHALLENGE = 'Bearer realm="fay-mcp"';
+
+export interface HandlerParts {
+  config: McpConfig;
+  http: HttpConfig;
+  /** Host checks apply (the server listens on loopback). */
+  guardHost: boolean;
+  authorize: (req: IncomingMessage) => Caller;
+  inFlight: InFlight;
+}
+
+function answer(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** The one place a failed request is answered: a refusal as a JSON-RPC error, anything else 500. */
+function fail(res: ServerResponse, error: unknown): void {
+  if (error instanceof Refusal) {
+    const challenge: Record<string, string> =
+      error.status === 401 ? { 'www-authenticate': CHALLENGE } : {};
+    const body = { jsonrpc: '2.0', error: { code: -32000, message: error.message }, id: null };
+    answer(res, error.status, body, { ...error.headers, ...challenge });
+    return;
+  }
+  process.stderr.write(
+    `fay-mcp error: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  if (res.headersSent) res.end();
+  else fail(res, new Refusal(500, 'Internal error in the Fay MCP server.'));
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, parts: HandlerParts) {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/healthz' && req.method === 'GET') {
+    const status = parts.inFlight.draining ? 'draining' : 'ok';
+    answer(res, 200, { status, version: PACKAGE_VERSION });
+    return;
+  }
+  if (path !== '/mcp') throw new Refusal(404, 'Not found: the MCP endpoint is /mcp.');
+  checkHost(req.headers.host, parts.guardHost);
+  const cors = corsHeaders(req.headers.origin, parts.http.allowedOrigins);
+  for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
+  if (req.headers.origin !== undefined && req.method === 'OPTIONS') {
+    res.writeHead(204, PREFLIGHT_HEADERS);
+    res.end();
+    return;
+  }
+  if (req.method !== 'POST') {
+    // Stateless: no standalone stream and no session to delete.
+    throw new Refusal(405, 'Method not allowed: this stateless server takes POST only.', {
+      allow: 'POST',
+    });
+  }
+  const caller = parts.authorize(req);
+  parts.inFlight.admit();
+  await serveMcp(req, res, parts.config, caller, parts.inFlight);
+}
+
+export function createHandler(parts: HandlerParts) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      await route(req, res, parts);
+    } catch (error) {
+      fail(res, error);
+    }
+  };
+}

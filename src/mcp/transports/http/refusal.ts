@@ -1,0 +1,15 @@
+// The one way a request is turned away: guards and authorization throw a Refusal, and the
+// handler's single catch writes it (handler.ts).
+
+/** A request refused with an HTTP status and a message worded for the caller. */
+export class Refusal extends Error {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+
+  constructor(status: number, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = 'Refusal';
+    this.status = status;
+    this.headers = headers;
+  }
+}
