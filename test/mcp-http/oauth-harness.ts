@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fayKeyCheck, type CheckKey } from '../../src/mcp/transports/oauth/check-key.ts';
 import { createOAuth, type OAuthServer } from '../../src/mcp/transports/oauth/router.ts';
-import type { OAuthSettings } from '../../src/mcp/transports/oauth/settings.ts';
+import type { OAuthSettings } from '../../src/mcp/config/index.ts';
 
 export const SECRET = 'test-secret-0123456789abcdefghijklmnopqrstuv';
 export const OTHER_SECRET = 'other-secret-0123456789abcdefghijklmnopqrstu';

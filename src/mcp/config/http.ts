@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { isLoopbackHost } from '../../core/internal.js';
+import { loadOAuthSettings, type OAuthSettings } from './oauth.js';
 import { invalidConfiguration, list, number, parseVariables, type Loaded } from './rules.js';
 
 export interface HttpConfig {
@@ -17,6 +18,8 @@ export interface HttpConfig {
   maxInFlight: number;
   /** How long SIGTERM waits for requests in flight. */
   shutdownGraceMs: number;
+  /** Sign-in (FAY_MCP_PUBLIC_URL and FAY_MCP_OAUTH_SECRETS), or undefined when off. */
+  oauth: OAuthSettings | undefined;
 }
 
 const DEFAULT_HOST = '127.0.0.1';
@@ -50,6 +53,35 @@ export function wantsHttp(argv: readonly string[]): boolean {
   return argv.includes('--http');
 }
 
+/** What is wrong with serving FAY_API_KEY (or not) with these tokens, host and sign-in. */
+function serverKeyProblem(
+  apiKey: string | undefined,
+  tokens: readonly string[],
+  host: string,
+  oauth: OAuthSettings | undefined,
+): string | undefined {
+  if (!apiKey) return undefined;
+  if (tokens.length === 0 && !isLoopbackHost(host)) {
+    return (
+      `Refusing to serve FAY_API_KEY on ${host} without FAY_MCP_TOKEN: anyone who can reach the ` +
+      'port would spend your Fay account. Set FAY_MCP_TOKEN (comma-separated tokens your clients ' +
+      'send as "Authorization: Bearer <token>"), or leave FAY_API_KEY unset so each client sends ' +
+      'its own Fay key.'
+    );
+  }
+  if (oauth) {
+    return (
+      "Sign-in (FAY_MCP_PUBLIC_URL and FAY_MCP_OAUTH_SECRETS) brings each user's own Fay key, so " +
+      'it does not go with FAY_API_KEY: unset FAY_API_KEY, or unset the two sign-in variables ' +
+      'to serve your key with FAY_MCP_TOKEN.'
+    );
+  }
+  if (tokens.includes(apiKey)) {
+    return 'FAY_MCP_TOKEN must not contain the Fay API key: clients would hold the key itself.';
+  }
+  return undefined;
+}
+
 export function loadHttpConfig(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
@@ -74,22 +106,10 @@ export function loadHttpConfig(
   const values = parsed.data;
   const host = options.host?.trim() || DEFAULT_HOST;
   const tokens = values.FAY_MCP_TOKEN;
-  if (apiKey && tokens.length === 0 && !isLoopbackHost(host)) {
-    return {
-      ok: false,
-      message:
-        `Refusing to serve FAY_API_KEY on ${host} without FAY_MCP_TOKEN: anyone who can reach the ` +
-        'port would spend your Fay account. Set FAY_MCP_TOKEN (comma-separated tokens your clients ' +
-        'send as "Authorization: Bearer <token>"), or leave FAY_API_KEY unset so each client sends ' +
-        'its own Fay key.',
-    };
-  }
-  if (apiKey && tokens.includes(apiKey)) {
-    return {
-      ok: false,
-      message: 'FAY_MCP_TOKEN must not contain the Fay API key: clients would hold the key itself.',
-    };
-  }
+  const oauth = loadOAuthSettings(env);
+  if (!oauth.ok) return { ok: false, message: oauth.message };
+  const problem = serverKeyProblem(apiKey, tokens, host, oauth.settings);
+  if (problem) return { ok: false, message: problem };
   return {
     ok: true,
     config: {
@@ -100,6 +120,7 @@ export function loadHttpConfig(
       maxInFlight: values.FAY_MCP_MAX_CALLS_IN_FLIGHT ?? DEFAULT_MAX_IN_FLIGHT,
       shutdownGraceMs:
         (values.FAY_MCP_SHUTDOWN_GRACE_SECONDS ?? DEFAULT_SHUTDOWN_GRACE_SECONDS) * 1000,
+      oauth: oauth.settings,
     },
   };
 }

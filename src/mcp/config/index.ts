@@ -1,5 +1,5 @@
-// fay-mcp's configuration: the server's variables (mcp.ts), the HTTP mode's (http.ts), both read
-// with the same rules (rules.ts).
+// fay-mcp's configuration: the server's variables (mcp.ts), the HTTP mode's (http.ts, with sign-in's
+// in oauth.ts), read with the same rules (rules.ts).
 export {
   DEFAULT_CALL_WINDOW_SECONDS,
   loadConfig,
@@ -14,3 +14,4 @@ export {
   type HttpConfig,
   type HttpConfigResult,
 } from './http.js';
+export { loadOAuthSettings, MIN_SECRET_LENGTH, type OAuthSettings } from './oauth.js';

@@ -10,7 +10,7 @@ import { registerResearchResource } from '../resources/research.js';
 import { FayTaskStore } from '../tasks/store.js';
 import { registerTools } from '../tools/registry.js';
 import { lazyClient } from './clients.js';
-import { describeError } from './errors.js';
+import { describeError, type KeySource } from './errors.js';
 import { createLogger } from './log.js';
 import { FayMcpServer } from './mcp-server.js';
 import { redactor } from './redact.js';
@@ -27,10 +27,10 @@ export interface ServerOptions {
   /** The Fay client; default: one built from the config on first use (one status budget). */
   client?: () => Promise<FayClient>;
   /**
-   * The key is the caller's own (HTTP without FAY_API_KEY takes it from the Authorization
-   * header): advice about a rejected key then points there. Default false.
+   * Where the key came from (HTTP without FAY_API_KEY: the caller's Authorization header or its
+   * sign-in): advice about a rejected key then points there. Default 'server'.
    */
-  keyFromClient?: boolean;
+  keySource?: KeySource;
   /** Interval of progress notifications while a call waits (default HEARTBEAT_MS). */
   heartbeatMs?: number;
   /** The clock (default Date.now). */
@@ -42,7 +42,7 @@ export interface ServerOptions {
 export function createServer(config: McpConfig, options: ServerOptions = {}): FayMcpServer {
   const client = options.client ?? lazyClient(config, options.sleep);
   const redact = redactor(config.apiKey);
-  const describe = (error: unknown) => describeError(error, options.keyFromClient);
+  const describe = (error: unknown) => describeError(error, options.keySource);
   const now = options.now ?? Date.now;
   // The store needs the logger, which needs the server: it reaches the logger when it logs.
   const taskStore = new FayTaskStore({

@@ -34,15 +34,28 @@ function retryHint(error: FayRateLimitError): string {
 }
 
 /**
- * The sentence a user or assistant reads for `error`. `keyFromClient`: the key came from the
- * client's Authorization header (remote server), not from this server's FAY_API_KEY.
+ * Where the Fay key came from: this server's FAY_API_KEY, the client's Authorization header
+ * (remote server), or the consent page of a sign-in (remote server with OAuth).
  */
-export function describeError(error: unknown, keyFromClient = false): string {
+export type KeySource = 'server' | 'header' | 'sign-in';
+
+/**
+ * The sentence a user or assistant reads for `error`; `keySource` says where a rejected key is
+ * fixed.
+ */
+export function describeError(error: unknown, keySource: KeySource = 'server'): string {
   if (error instanceof MissingApiKeyError || error instanceof FayNotAnsweringError) {
     return error.message;
   }
   if (error instanceof FayAuthenticationError && error.code === 'INVALID_API_KEY') {
-    if (keyFromClient) {
+    if (keySource === 'sign-in') {
+      return (
+        'Fay rejected the API key given when you signed in to this Fay server (it is wrong, ' +
+        'revoked or expired). Sign in again with a current key from the Fay dashboard: remove ' +
+        'the Fay connection in your app and add it again.'
+      );
+    }
+    if (keySource === 'header') {
       return (
         'Fay rejected the API key your MCP client sent (it is wrong, revoked or expired). Create ' +
         'a new key in the Fay dashboard and send it as "Authorization: Bearer <key>" in the ' +

@@ -1,6 +1,7 @@
-// The HTTP request handler: /healthz, then for /mcp the guards (Host, Origin and CORS), the
-// method, authorization and the in-flight cap, each throwing a Refusal; one catch writes the
-// refusal (with WWW-Authenticate on a 401) or a 500.
+// The HTTP request handler: /healthz, then sign-in's own routes when it is on (oauth/router.ts),
+// then for /mcp the guards (Host, Origin and CORS), the method, authorization and the in-flight
+// cap, each throwing a Refusal; one catch writes the refusal (with WWW-Authenticate on a 401) or
+// a 500.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PACKAGE_VERSION } from '../../../core/internal.js';
 import type { HttpConfig, McpConfig } from '../../config/index.js';
@@ -8,9 +9,11 @@ import type { Caller } from './authorize.js';
 import { checkHost, corsHeaders, PREFLIGHT_HEADERS } from './guards.js';
 import type { InFlight } from './in-flight.js';
 import { serveMcp } from './mcp.js';
+import { OAuthError } from '../oauth/errors.js';
+import type { OAuthServer } from '../oauth/router.js';
 import { Refusal } from './refusal.js';
 
-/** What a 401 tells the client about how to authenticate. */
+/** What a 401 tells the client about how to authenticate, without sign-in. */
 const CHALLENGE = 'Bearer realm="fay-mcp"';
 
 export interface HandlerParts {
@@ -20,6 +23,8 @@ export interface HandlerParts {
   guardHost: boolean;
   authorize: (req: IncomingMessage) => Caller;
   inFlight: InFlight;
+  /** Sign-in, when FAY_MCP_PUBLIC_URL and FAY_MCP_OAUTH_SECRETS are set. */
+  oauth?: OAuthServer;
 }
 
 function answer(
@@ -32,11 +37,17 @@ function answer(
   res.end(JSON.stringify(body));
 }
 
+/** WWW-Authenticate for a 401: with sign-in, it names the resource metadata (and the error). */
+function challengeOf(refusal: Refusal, oauth: OAuthServer | undefined): string {
+  if (!oauth) return CHALLENGE;
+  return oauth.challenge(refusal.cause instanceof OAuthError ? refusal.cause : undefined);
+}
+
 /** The one place a failed request is answered: a refusal as a JSON-RPC error, anything else 500. */
-function fail(res: ServerResponse, error: unknown): void {
+function fail(res: ServerResponse, error: unknown, oauth: OAuthServer | undefined): void {
   if (error instanceof Refusal) {
     const challenge: Record<string, string> =
-      error.status === 401 ? { 'www-authenticate': CHALLENGE } : {};
+      error.status === 401 ? { 'www-authenticate': challengeOf(error, oauth) } : {};
     const body = { jsonrpc: '2.0', error: { code: -32000, message: error.message }, id: null };
     answer(res, error.status, body, { ...error.headers, ...challenge });
     return;
@@ -45,7 +56,7 @@ function fail(res: ServerResponse, error: unknown): void {
     `fay-mcp error: ${error instanceof Error ? error.message : String(error)}\n`,
   );
   if (res.headersSent) res.end();
-  else fail(res, new Refusal(500, 'Internal error in the Fay MCP server.'));
+  else fail(res, new Refusal(500, 'Internal error in the Fay MCP server.'), oauth);
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, parts: HandlerParts) {
@@ -55,7 +66,9 @@ async function route(req: IncomingMessage, res: ServerResponse, parts: HandlerPa
     answer(res, 200, { status, version: PACKAGE_VERSION });
     return;
   }
-  if (path !== '/mcp') throw new Refusal(404, 'Not found: the MCP endpoint is /mcp.');
+  if (parts.oauth && (await parts.oauth.handleOAuth(req, res))) return;
+  const isMcp = path === '/mcp' || parts.oauth?.route(path ?? '') === 'mcp';
+  if (!isMcp) throw new Refusal(404, 'Not found: the MCP endpoint is /mcp.');
   checkHost(req.headers.host, parts.guardHost);
   const cors = corsHeaders(req.headers.origin, parts.http.allowedOrigins);
   for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
@@ -80,7 +93,7 @@ export function createHandler(parts: HandlerParts) {
     try {
       await route(req, res, parts);
     } catch (error) {
-      fail(res, error);
+      fail(res, error, parts.oauth);
     }
   };
 }

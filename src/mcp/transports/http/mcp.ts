@@ -36,8 +36,8 @@ export async function serveMcp(
   caller: Caller,
   inFlight: InFlight,
 ): Promise<void> {
-  const { key, client, keyFromClient } = caller;
-  const server = createServer({ ...config, apiKey: key }, { client, keyFromClient });
+  const { key, client, keySource } = caller;
+  const server = createServer({ ...config, apiKey: key }, { client, keySource });
   const transport = new RedactingHttpTransport(key, {
     sessionIdGenerator: undefined,
     maxRequestBodySize: MAX_BODY_BYTES,

@@ -6,8 +6,14 @@ export class Refusal extends Error {
   readonly status: number;
   readonly headers: Record<string, string>;
 
-  constructor(status: number, message: string, headers: Record<string, string> = {}) {
-    super(message);
+  /** `cause`: what the refusal stands for, e.g. the OAuth error of a refused access token. */
+  constructor(
+    status: number,
+    message: string,
+    headers: Record<string, string> = {},
+    cause?: unknown,
+  ) {
+    super(message, { cause });
     this.name = 'Refusal';
     this.status = status;
     this.headers = headers;

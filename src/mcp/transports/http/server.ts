@@ -1,10 +1,13 @@
 // fay-mcp --http: MCP Streamable HTTP at /mcp, stateless (one MCP server per request, mcp.ts),
-// and /healthz without auth. This file listens, drains on SIGTERM and says so on stderr; who may
-// call is decided by guards.ts, authorize.ts and in-flight.ts, and handler.ts answers.
+// /healthz without auth, and sign-in (../oauth) when it is configured. This file listens, drains on
+// SIGTERM and says so on stderr; who may call is decided by guards.ts, authorize.ts and
+// in-flight.ts, and handler.ts answers.
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isLoopbackHost } from '../../../core/internal.js';
 import type { HttpConfig, McpConfig } from '../../config/index.js';
+import { fayKeyCheck } from '../oauth/check-key.js';
+import { createOAuth } from '../oauth/router.js';
 import { authorizer } from './authorize.js';
 import { createHandler } from './handler.js';
 import { InFlight } from './in-flight.js';
@@ -18,12 +21,16 @@ export interface RunningHttpServer {
 
 export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<RunningHttpServer> {
   const inFlight = new InFlight(http.maxInFlight);
+  const oauth = http.oauth
+    ? createOAuth({ settings: http.oauth, checkKey: fayKeyCheck(config) })
+    : undefined;
   const handle = createHandler({
     config,
     http,
     guardHost: isLoopbackHost(http.host),
-    authorize: authorizer(config, http),
+    authorize: authorizer(config, http, oauth),
     inFlight,
+    ...(oauth ? { oauth } : {}),
   });
   const httpServer = createHttpServer((req, res) => void handle(req, res));
   const listenHost = http.host.replace(/^\[(.*)\]$/, '$1');
@@ -63,7 +70,9 @@ export async function runHttp(
   );
   const auth = config.apiKey
     ? `server-held key, ${http.tokens.length ? 'FAY_MCP_TOKEN required' : 'no token (loopback)'}`
-    : 'each client sends its own Fay key';
+    : http.oauth
+      ? `each client signs in at ${http.oauth.issuer} or sends its own Fay key`
+      : 'each client sends its own Fay key';
   process.stderr.write(
     `fay-mcp: listening on ${running.url} (Fay API ${config.baseUrl}, ${auth}).\n`,
   );

@@ -261,7 +261,8 @@ export async function handleAuthorize(
     } else if (error instanceof PageError) {
       sendPage(res, error.status, errorPage(error.message));
     } else {
-      process.stderr.write(`fay-mcp sign-in error: ${(error as Error).message}\n`);
+      // Only the name: a message could quote what the form carried.
+      process.stderr.write(`fay-mcp sign-in error: ${(error as Error).name}\n`);
       sendPage(
         res,
         500,

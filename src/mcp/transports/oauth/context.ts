@@ -3,7 +3,7 @@ import type { ClientMetadataFetcher } from './client-metadata.js';
 import type { CheckKey } from './check-key.js';
 import { InvalidTargetError } from './errors.js';
 import type { Sealer } from './seal.js';
-import type { OAuthSettings } from './settings.js';
+import type { OAuthSettings } from '../../config/index.js';
 
 /** Seconds. Documented in docs/mcp.md (sign-in lifetimes). */
 export const LIFETIMES = {

@@ -7,7 +7,7 @@ import type {
   OAuthMetadata,
   OAuthProtectedResourceMetadata,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
-import type { OAuthSettings } from './settings.js';
+import type { OAuthSettings } from '../../config/index.js';
 
 export function protectedResourceMetadata(settings: OAuthSettings): OAuthProtectedResourceMetadata {
   return {

@@ -24,7 +24,7 @@ import {
 import { register } from './register.js';
 import { NO_STORE, sendJson } from './respond.js';
 import { SEALED_PREFIX, SealError, Sealer } from './seal.js';
-import type { OAuthSettings } from './settings.js';
+import type { OAuthSettings } from '../../config/index.js';
 import { token } from './token.js';
 
 export interface OAuthOptions {
@@ -69,10 +69,43 @@ const CORS = {
 /** A quoted-string parameter of WWW-Authenticate: no quotes or backslashes inside. */
 const quoted = (text: string) => `"${text.replace(/["\\]/g, "'")}"`;
 
-export function createOAuth(options: OAuthOptions): OAuthServer {
+/** The JSON endpoints: one catch turns a thrown OAuthError into its status and body. */
+async function answerJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  allow: 'GET' | 'POST',
+  work: () => Promise<{ status: number; body: unknown }>,
+): Promise<void> {
+  try {
+    if (req.method !== allow && !(allow === 'GET' && req.method === 'HEAD')) {
+      throw new MethodNotAllowedError(`Use ${allow}.`);
+    }
+    const { status, body } = await work();
+    sendJson(res, status, body, CORS);
+  } catch (error) {
+    const known = error instanceof OAuthError;
+    // Only the name: a message could quote what the request carried.
+    if (!known) process.stderr.write(`fay-mcp sign-in error: ${(error as Error).name}\n`);
+    const oauthError = known ? error : new ServerError('Internal error in the Fay MCP server.');
+    const status =
+      oauthError instanceof MethodNotAllowedError
+        ? 405
+        : oauthError instanceof InvalidClientError
+          ? 401
+          : oauthError instanceof ServerError
+            ? 500
+            : 400;
+    sendJson(res, status, oauthError.toResponseObject(), {
+      ...CORS,
+      ...(status === 405 ? { allow } : {}),
+    });
+  }
+}
+
+function contextOf(options: OAuthOptions): OAuthContext {
   const { settings } = options;
   const now = options.now ?? Date.now;
-  const ctx: OAuthContext = {
+  return {
     settings,
     sealer: new Sealer({ secrets: settings.secrets, audience: settings.resource, now }),
     documents: new ClientMetadataFetcher({
@@ -83,84 +116,52 @@ export function createOAuth(options: OAuthOptions): OAuthServer {
     checkKey: options.checkKey,
     codes: new UsedCodes(now),
   };
-  const routes = routeTable(settings);
-  const metadataUrl = resourceMetadataUrl(settings);
-  const resourceDocument = protectedResourceMetadata(settings);
-  const serverDocument = authorizationServerMetadata(settings);
+}
 
-  /** The JSON endpoints: one catch turns a thrown OAuthError into its status and body. */
-  async function answerJson(
-    res: ServerResponse,
-    allow: 'GET' | 'POST',
-    method: string | undefined,
-    work: () => Promise<{ status: number; body: unknown }>,
-  ): Promise<void> {
-    try {
-      const ok = method === allow || (allow === 'GET' && method === 'HEAD');
-      if (!ok) throw new MethodNotAllowedError(`Use ${allow}.`);
-      const { status, body } = await work();
-      sendJson(res, status, body, CORS);
-    } catch (error) {
-      const known = error instanceof OAuthError;
-      if (!known) {
-        process.stderr.write(`fay-mcp sign-in error: ${(error as Error).name}\n`);
-      }
-      const oauthError = known ? error : new ServerError('Internal error in the Fay MCP server.');
-      const status =
-        oauthError instanceof MethodNotAllowedError
-          ? 405
-          : oauthError instanceof InvalidClientError
-            ? 401
-            : oauthError instanceof ServerError
-              ? 500
-              : 400;
-      sendJson(res, status, oauthError.toResponseObject(), {
-        ...CORS,
-        ...(status === 405 ? { allow } : {}),
-      });
-    }
+/** Answers one sign-in route. */
+async function serve(
+  ctx: OAuthContext,
+  route: Exclude<Route, 'mcp'>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (req.method === 'OPTIONS' && route !== 'authorize') {
+    res.writeHead(204, { ...CORS, ...NO_STORE });
+    res.end();
+    return;
   }
+  const document = async (body: unknown) => ({ status: 200, body });
+  switch (route) {
+    case 'protected-resource':
+      return answerJson(req, res, 'GET', () => document(protectedResourceMetadata(ctx.settings)));
+    case 'authorization-server':
+      return answerJson(req, res, 'GET', () => document(authorizationServerMetadata(ctx.settings)));
+    case 'register':
+      return answerJson(req, res, 'POST', async () => ({
+        status: 201,
+        body: await register(ctx, req),
+      }));
+    case 'token':
+      return answerJson(req, res, 'POST', async () => ({
+        status: 200,
+        body: await token(ctx, req),
+      }));
+    case 'authorize':
+      return handleAuthorize(ctx, req, res);
+  }
+}
 
+export function createOAuth(options: OAuthOptions): OAuthServer {
+  const ctx = contextOf(options);
+  const routes = routeTable(ctx.settings);
+  const metadataUrl = resourceMetadataUrl(ctx.settings);
   return {
     route: (path) => routes.get(path),
 
     async handleOAuth(req, res) {
       const route = routes.get((req.url ?? '/').split('?')[0]!);
       if (route === undefined || route === 'mcp') return false;
-      if (req.method === 'OPTIONS' && route !== 'authorize') {
-        res.writeHead(204, { ...CORS, ...NO_STORE });
-        res.end();
-        return true;
-      }
-      switch (route) {
-        case 'protected-resource':
-          await answerJson(res, 'GET', req.method, async () => ({
-            status: 200,
-            body: resourceDocument,
-          }));
-          break;
-        case 'authorization-server':
-          await answerJson(res, 'GET', req.method, async () => ({
-            status: 200,
-            body: serverDocument,
-          }));
-          break;
-        case 'register':
-          await answerJson(res, 'POST', req.method, async () => ({
-            status: 201,
-            body: await register(ctx, req),
-          }));
-          break;
-        case 'token':
-          await answerJson(res, 'POST', req.method, async () => ({
-            status: 200,
-            body: await token(ctx, req),
-          }));
-          break;
-        case 'authorize':
-          await handleAuthorize(ctx, req, res);
-          break;
-      }
+      await serve(ctx, route, req, res);
       return true;
     },
 
