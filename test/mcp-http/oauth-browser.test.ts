@@ -68,6 +68,8 @@ beforeAll(async () => {
           `<iframe name="consent" src="${src}"></iframe>` +
           `<iframe name="control" src="/frameable"></iframe>`,
       );
+    } else if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end(); // the browser asks for it; a 404 would be a console error
     } else if (url.pathname === '/frameable') {
       res.end('<!doctype html><title>Frameable</title><p>Framed content</p>');
     } else {
@@ -107,7 +109,7 @@ async function newPage(): Promise<{ page: Page; errors: string[] }> {
   pages.push(page);
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
+    if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => errors.push(error.message));
   return { page, errors };
