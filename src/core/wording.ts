@@ -6,9 +6,13 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
-/** A moment as every message writes it: "2026-12-13 09:40 UTC". */
+/**
+ * A moment as every message writes it: "2026-12-13 09:40 UTC". Rounded up to the minute: it is
+ * always a time to wait until, and a time rounded down would invite a call that is still refused.
+ */
 export function utcMinute(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const minute = Math.ceil(epochMs / MINUTE_MS) * MINUTE_MS;
+  return `${new Date(minute).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /**

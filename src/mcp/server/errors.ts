@@ -10,7 +10,7 @@ import {
   FayStopNotConfirmedError,
   FayValidationError,
 } from '../../core/index.js';
-import { stopNotConfirmed } from '../../core/internal.js';
+import { stopNotConfirmed, utcMinute } from '../../core/internal.js';
 import { MissingApiKeyError } from '../config/index.js';
 import { FayNotAnsweringError } from '../research/deadline.js';
 import { failedOnFay } from '../research/messages.js';
@@ -28,9 +28,8 @@ function retryHint(error: FayRateLimitError): string {
   if (error.retryAfterMs === undefined) {
     return `Retry in a few minutes: Fay limits calls per hour (the free plan allows 10 researches and 100 status checks an hour).${job}`;
   }
-  // The full date and time: a pause of days must not read like one of minutes.
-  const at = new Date(Date.now() + error.retryAfterMs).toISOString().slice(0, 19).replace('T', ' ');
-  return `Retry after ${at} UTC.${job}`;
+  // A date, not a duration: a pause of days must not read like one of minutes.
+  return `Retry after ${utcMinute(Date.now() + error.retryAfterMs)}.${job}`;
 }
 
 /**
