@@ -92,3 +92,12 @@ it('offers the Streamable HTTP endpoint of a deployment as a remote', () => {
     expect.objectContaining({ type: 'streamable-http', url: expect.stringMatching(/\/mcp$/) }),
   ]);
 });
+
+it('says the remote supports sign-in: the Authorization header is not required', () => {
+  const [remote] = server.remotes as unknown as Array<{
+    headers: Array<{ name: string; isRequired?: boolean; description: string }>;
+  }>;
+  const authorization = remote!.headers.find((header) => header.name === 'Authorization');
+  expect(authorization?.isRequired).toBe(false);
+  expect(authorization?.description).toMatch(/sign-in \(OAuth 2\.1/);
+});

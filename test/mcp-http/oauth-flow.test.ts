@@ -12,6 +12,7 @@ import { startFayServer, type FayServer } from '../support/fay-server.ts';
 import {
   authorizeParams,
   authorizeUrl,
+  consentRequest,
   exchange,
   pkce,
   REDIRECT,
@@ -197,11 +198,7 @@ describe('consent page', () => {
   });
 
   it('a key Fay rejects shows the page again (200) saying why, and no code', async () => {
-    const { client_id } = await registerClient(server.url);
-    const page = await fetch(
-      authorizeUrl(server.url, authorizeParams(client_id, pkce().challenge)),
-    );
-    const request = requestField(await page.text());
+    const request = await consentRequest(server.url);
     const statusCalls = fay.count('status');
     const response = await submitConsent(server.url, {
       request,
@@ -217,12 +214,8 @@ describe('consent page', () => {
   });
 
   it('Deny redirects with access_denied', async () => {
-    const { client_id } = await registerClient(server.url);
-    const page = await fetch(
-      authorizeUrl(server.url, authorizeParams(client_id, pkce().challenge)),
-    );
     const response = await submitConsent(server.url, {
-      request: requestField(await page.text()),
+      request: await consentRequest(server.url),
       decision: 'deny',
     });
     expect(response.status).toBe(302);
@@ -233,11 +226,7 @@ describe('consent page', () => {
   });
 
   it('a POST from another origin (CSRF) is refused without checking the key', async () => {
-    const { client_id } = await registerClient(server.url);
-    const page = await fetch(
-      authorizeUrl(server.url, authorizeParams(client_id, pkce().challenge)),
-    );
-    const request = requestField(await page.text());
+    const request = await consentRequest(server.url);
     const statusCalls = fay.count('status');
     for (const origin of ['https://evil.example', 'null', null]) {
       const response = await submitConsent(

@@ -155,6 +155,13 @@ export function tokenRequest(url: string, fields: Record<string, string>): Promi
   });
 }
 
+/** Registers a client and opens its consent page: the page's sealed request. */
+export async function consentRequest(url: string, challenge = pkce().challenge): Promise<string> {
+  const { client_id: clientId } = await registerClient(url);
+  const page = await fetch(authorizeUrl(url, authorizeParams(clientId, challenge)));
+  return requestField(await page.text());
+}
+
 /** Register, consent with `key`, and return the code with what is needed to exchange it. */
 export async function signIn(
   url: string,

@@ -15,6 +15,7 @@ import { OAuthClientMetadataSchema } from '@modelcontextprotocol/sdk/shared/auth
 import { isLoopbackHost } from '../../../core/internal.js';
 import { isPublicAddress } from './addresses.js';
 import { redirectUriProblem, type OAuthClient } from './clients.js';
+import { readLimited } from './respond.js';
 
 export const METADATA_MAX_BYTES = 16 * 1024;
 export const METADATA_TIMEOUT_MS = 5_000;
@@ -109,33 +110,13 @@ function pinned(addresses: Address[]): LookupFunction {
   }) as LookupFunction;
 }
 
-function readLimited(response: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(response.headers['content-length']);
-    if (declared > METADATA_MAX_BYTES) {
-      response.destroy();
-      reject(new ClientMetadataError(`the document is larger than ${METADATA_MAX_BYTES} bytes`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    response.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > METADATA_MAX_BYTES) {
-        response.destroy();
-        reject(new ClientMetadataError(`the document is larger than ${METADATA_MAX_BYTES} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    // After end, close and error change nothing (the promise is settled).
-    response.on('close', () =>
-      reject(new ClientMetadataError('the connection closed before the whole document came')),
-    );
-    response.on('error', () =>
-      reject(new ClientMetadataError('the connection failed before the whole document came')),
-    );
+function readDocument(response: IncomingMessage): Promise<string> {
+  return readLimited(response, {
+    bytes: METADATA_MAX_BYTES,
+    tooLarge: () =>
+      new ClientMetadataError(`the document is larger than ${METADATA_MAX_BYTES} bytes`),
+    cutOff: () => new ClientMetadataError('the connection ended before the whole document came'),
+    drop: 'destroy',
   });
 }
 
@@ -264,7 +245,7 @@ export class ClientMetadataFetcher {
           : `it answered HTTP ${status}`,
       );
     }
-    const client = parseDocument(clientId, await readLimited(response));
+    const client = parseDocument(clientId, await readDocument(response));
     const seconds = cacheSeconds(response);
     if (seconds > 0) {
       if (this.#cache.size >= MAX_CACHED) {

@@ -28,12 +28,12 @@ export class InvalidRedirectUriError extends OAuthError {
 
 /** Shown to the person in the browser as a page, never redirected. */
 export class PageError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
+  readonly status: number;
+
+  constructor(status: number, message: string) {
     super(message);
     this.name = 'PageError';
+    this.status = status;
   }
 }
 
@@ -45,11 +45,13 @@ export interface ReplyTo {
 
 /** An OAuth error answered on the client's redirect URI. */
 export class RedirectError extends Error {
-  constructor(
-    readonly error: OAuthError,
-    readonly replyTo: ReplyTo,
-  ) {
+  readonly error: OAuthError;
+  readonly replyTo: ReplyTo;
+
+  constructor(error: OAuthError, replyTo: ReplyTo) {
     super(error.message);
     this.name = 'RedirectError';
+    this.error = error;
+    this.replyTo = replyTo;
   }
 }

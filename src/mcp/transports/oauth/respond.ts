@@ -8,29 +8,48 @@ export const MAX_FORM_BYTES = 16 * 1024;
 
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
-export function readBody(req: IncomingMessage, limit = MAX_FORM_BYTES): Promise<string> {
+export interface BodyLimit {
+  bytes: number;
+  tooLarge: () => Error;
+  /** The body ended early (connection closed or failed). */
+  cutOff: () => Error;
+  /** What is done with the rest of a body over the limit: read and dropped, or the socket closed. */
+  drop: 'drain' | 'destroy';
+}
+
+/** A request or response body as text, refused past `limit.bytes` (declared or streamed). */
+export function readLimited(message: IncomingMessage, limit: BodyLimit): Promise<string> {
   return new Promise((resolve, reject) => {
-    const tooLarge = () =>
-      new InvalidRequestError(`The request body is larger than ${limit} bytes.`);
-    if (Number(req.headers['content-length']) > limit) {
-      req.resume();
-      reject(tooLarge());
+    const refuse = () => {
+      message.removeAllListeners('data');
+      if (limit.drop === 'drain') message.resume();
+      else message.destroy();
+      reject(limit.tooLarge());
+    };
+    if (Number(message.headers['content-length']) > limit.bytes) {
+      refuse();
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    message.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
+      if (size > limit.bytes) refuse();
+      else chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => reject(new InvalidRequestError('The request body was cut off.')));
+    message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    // After 'end' these change nothing: the promise is settled.
+    message.on('close', () => reject(limit.cutOff()));
+    message.on('error', () => reject(limit.cutOff()));
+  });
+}
+
+export function readBody(req: IncomingMessage, bytes = MAX_FORM_BYTES): Promise<string> {
+  return readLimited(req, {
+    bytes,
+    tooLarge: () => new InvalidRequestError(`The request body is larger than ${bytes} bytes.`),
+    cutOff: () => new InvalidRequestError('The request body was cut off.'),
+    drop: 'drain',
   });
 }
 

@@ -29,10 +29,10 @@ const SALT = 'fay-mcp oauth seal v1';
 export type SealFailure = 'malformed' | 'unopenable' | 'audience' | 'expired';
 
 export class SealError extends Error {
-  constructor(
-    readonly failure: SealFailure,
-    readonly purpose: Purpose,
-  ) {
+  readonly failure: SealFailure;
+  readonly purpose: Purpose;
+
+  constructor(failure: SealFailure, purpose: Purpose) {
     super(
       {
         malformed: `This is not a ${purpose} token of this server.`,
@@ -42,6 +42,8 @@ export class SealError extends Error {
       }[failure],
     );
     this.name = 'SealError';
+    this.failure = failure;
+    this.purpose = purpose;
   }
 }
 
