@@ -38,6 +38,8 @@ export interface OAuthDeploymentOptions {
   replicas?: number;
   /** More environment for every replica. */
   env?: Record<string, string>;
+  /** A path after the proxy's origin in the public URL (a deployment under a prefix), e.g. '/fay'. */
+  path?: string;
 }
 
 /** The proxy starts first, so its URL can be every replica's public URL. */
@@ -45,7 +47,7 @@ export async function startOAuthDeployment(
   options: OAuthDeploymentOptions,
 ): Promise<OAuthDeployment> {
   const proxy = await startRoundRobinProxy();
-  const publicUrl = new URL(proxy.url).origin;
+  const publicUrl = new URL(proxy.url).origin + (options.path ?? '');
   const env = {
     FAY_BASE_URL: options.fayUrl,
     FAY_MCP_PUBLIC_URL: publicUrl,

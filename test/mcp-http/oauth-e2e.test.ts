@@ -2,7 +2,8 @@
 // with an OAuthClientProvider), end to end through two replicas behind a round-robin proxy (no
 // stickiness, so discovery, registration, consent and token land on both): discovery, dynamic
 // registration or a client metadata document, consent with a Fay key, the code, tokens, tools and
-// a real Fay call with the key the user typed, and a refresh. Then what must be refused at /mcp:
+// a real Fay call with the key the user typed, and a refresh; also under a path prefix
+// (FAY_MCP_PUBLIC_URL http://host/fay). Then what must be refused at /mcp:
 // tokens of another deployment (other public URL, other secret), tampered tokens; a private
 // metadata URL without the test opt-in is never fetched. What keeps working: a raw Fay key as the
 // bearer, tokens sealed with a rotated-out secret. The key is in no log. (The authorization
@@ -117,24 +118,33 @@ const listWith = (url: string, bearer: string) =>
     'mcp-protocol-version': '2025-11-25',
   });
 
-const resourceMetadataOf = (deployment: OAuthDeployment) =>
-  `resource_metadata="${deployment.publicUrl}/.well-known/oauth-protected-resource/mcp"`;
+/** RFC 9728: the well-known segment goes between the origin and the resource's path. */
+const resourceMetadataOf = (deployment: OAuthDeployment) => {
+  const resource = new URL(deployment.mcpUrl);
+  return `resource_metadata="${resource.origin}/.well-known/oauth-protected-resource${resource.pathname}"`;
+};
 
 /** A sealed token refused at /mcp: 401, invalid_token (RFC 6750 §3.1), and where to sign in. */
-async function expectRefusedToken(answer: Response): Promise<void> {
+async function expectRefusedToken(
+  answer: Response,
+  deployment: OAuthDeployment = ours,
+): Promise<void> {
   expect(answer.status).toBe(401);
   const challenge = answer.headers.get('www-authenticate') ?? '';
   expect(challenge).toMatch(/^Bearer /);
   expect(challenge).toContain('error="invalid_token"');
-  expect(challenge).toContain(resourceMetadataOf(ours));
+  expect(challenge).toContain(resourceMetadataOf(deployment));
 }
 
 /**
  * What a host does: connect, get UnauthorizedError once the provider has been through consent,
  * finish with the code, connect again.
  */
-async function connectSignedIn(provider: ConsentProvider): Promise<Client> {
-  const url = new URL(ours.mcpUrl);
+async function connectSignedIn(
+  provider: ConsentProvider,
+  deployment: OAuthDeployment,
+): Promise<Client> {
+  const url = new URL(deployment.mcpUrl);
   const first = new Client({ name: 'fay-oauth-e2e', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(url, { authProvider: provider });
   await expect(first.connect(transport)).rejects.toBeInstanceOf(UnauthorizedError);
@@ -148,21 +158,25 @@ async function connectSignedIn(provider: ConsentProvider): Promise<Client> {
 }
 
 /** The whole journey for one provider; returns what the client ended with. */
-async function journey(provider: ConsentProvider): Promise<OAuthTokens> {
-  const hitsBefore = [...ours.proxy.hits];
-  const client = await connectSignedIn(provider);
+async function journey(
+  provider: ConsentProvider,
+  deployment: OAuthDeployment = ours,
+): Promise<OAuthTokens> {
+  const hitsBefore = [...deployment.proxy.hits];
+  const client = await connectSignedIn(provider, deployment);
   try {
     // Discovery found the issuer and the resource (RFC 9728 → RFC 8414).
     const discovery = provider.discoveryState();
-    expect(new URL(discovery!.authorizationServerUrl).origin).toBe(ours.publicUrl);
-    expect(discovery!.resourceMetadata?.resource).toBe(ours.mcpUrl);
+    expect(discovery!.authorizationServerUrl.replace(/\/$/, '')).toBe(deployment.publicUrl);
+    expect(discovery!.authorizationServerMetadata?.issuer).toBe(deployment.publicUrl);
+    expect(discovery!.resourceMetadata?.resource).toBe(deployment.mcpUrl);
     // Consent answered the client's redirect_uri with the code, its state and the issuer (RFC 9207).
     const consent = provider.consents.at(-1)!;
     expect(consent.answer.status).toBe(302);
     expect(`${consent.answer.location!.origin}${consent.answer.location!.pathname}`).toBe(REDIRECT);
     const response = provider.authorizationResponse;
     expect(response.state).toBe(provider.sentState);
-    expect(response.iss).toBe(ours.publicUrl);
+    expect(response.iss).toBe(deployment.publicUrl);
     // The key is in no code or token.
     const tokens = provider.tokens()!;
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
@@ -189,8 +203,8 @@ async function journey(provider: ConsentProvider): Promise<OAuthTokens> {
     const request = fay.requests.findLast((r) => r.endpoint === 'create')!;
     expect(request.headers.authorization).toBe(`Bearer ${KEY}`);
     // Both replicas served part of it.
-    expect(ours.proxy.hits[0]).toBeGreaterThan(hitsBefore[0]!);
-    expect(ours.proxy.hits[1]).toBeGreaterThan(hitsBefore[1]!);
+    expect(deployment.proxy.hits[0]).toBeGreaterThan(hitsBefore[0]!);
+    expect(deployment.proxy.hits[1]).toBeGreaterThan(hitsBefore[1]!);
   } finally {
     await client.close();
   }
@@ -198,11 +212,11 @@ async function journey(provider: ConsentProvider): Promise<OAuthTokens> {
   // Refresh: the host holds an access token the server refuses; the SDK refreshes and retries.
   const before = provider.tokens()!;
   const refused = tampered(before.access_token);
-  await expectRefusedToken(await listWith(ours.mcpUrl, refused));
+  await expectRefusedToken(await listWith(deployment.mcpUrl, refused), deployment);
   provider.saveTokens({ ...before, access_token: refused });
   const again = new Client({ name: 'fay-oauth-e2e', version: '1.0.0' });
   await again.connect(
-    new StreamableHTTPClientTransport(new URL(ours.mcpUrl), { authProvider: provider }),
+    new StreamableHTTPClientTransport(new URL(deployment.mcpUrl), { authProvider: provider }),
   );
   try {
     expect((await again.listTools()).tools.length).toBeGreaterThan(0);
@@ -215,7 +229,7 @@ async function journey(provider: ConsentProvider): Promise<OAuthTokens> {
   expect(after.refresh_token).toBeTruthy();
   expect(after.refresh_token).not.toBe(before.refresh_token); // rotated
   expectNoKeyIn(after.access_token, after.refresh_token);
-  const fresh = await listWith(ours.mcpUrl, after.access_token);
+  const fresh = await listWith(deployment.mcpUrl, after.access_token);
   expect(fresh.status).toBe(200);
   expect(await fresh.text()).toContain('fay_start_research');
   return after;
@@ -270,6 +284,16 @@ describe('the SDK OAuth client, through two replicas', () => {
     const page = visibleText(provider.consents[0]!.answer.page.html);
     expect(page).toContain(CLIENT_NAME);
     expect(page).toContain(new URL(REDIRECT).host);
+  });
+});
+
+describe('under a path prefix', () => {
+  it('a public URL with a path (/fay): the SDK discovers, signs in, calls Fay, refreshes', async () => {
+    const prefixed = await startOAuthDeployment({ fayUrl: fay.url, path: '/fay' });
+    others.push(prefixed);
+    processes.push(...prefixed.replicas);
+    expect(prefixed.mcpUrl).toMatch(/\/fay\/mcp$/);
+    await journey(new ConsentProvider({ key: KEY, redirectUrl: REDIRECT }), prefixed);
   });
 });
 
