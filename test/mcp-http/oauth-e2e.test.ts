@@ -3,11 +3,16 @@
 // stickiness, so discovery, registration, consent and token land on both): discovery, dynamic
 // registration or a client metadata document, consent with a Fay key, the code, tokens, tools and
 // a real Fay call with the key the user typed, and a refresh; also under a path prefix
-// (FAY_MCP_PUBLIC_URL http://host/fay). Then what must be refused at /mcp:
+// (FAY_MCP_PUBLIC_URL http://host/fay), and with another client's OAuth code (the AI SDK's). Then what must be refused at /mcp:
 // tokens of another deployment (other public URL, other secret), tampered tokens; a private
 // metadata URL without the test opt-in is never fetched. What keeps working: a raw Fay key as the
 // bearer, tokens sealed with a rotated-out secret. The key is in no log. (The authorization
 // server's own refusals, one by one, are in oauth-flow.test.ts.)
+import {
+  auth as aiSdkAuth,
+  createMCPClient,
+  UnauthorizedError as AiSdkUnauthorizedError,
+} from '@ai-sdk/mcp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
@@ -284,6 +289,41 @@ describe('the SDK OAuth client, through two replicas', () => {
     const page = visibleText(provider.consents[0]!.answer.page.html);
     expect(page).toContain(CLIENT_NAME);
     expect(page).toContain(new URL(REDIRECT).host);
+  });
+});
+
+describe('another OAuth client: the AI SDK (@ai-sdk/mcp)', () => {
+  it('signs in through the two replicas and runs a tool with the key typed at consent', async () => {
+    const provider = new ConsentProvider({ key: KEY, redirectUrl: REDIRECT });
+    const transport = { type: 'http' as const, url: ours.mcpUrl, authProvider: provider };
+    await expect(createMCPClient({ transport })).rejects.toBeInstanceOf(AiSdkUnauthorizedError);
+    const { code, state, iss } = provider.authorizationResponse;
+    expect(iss).toBe(ours.publicUrl);
+    await expect(
+      aiSdkAuth(provider, {
+        serverUrl: ours.mcpUrl,
+        authorizationCode: code!,
+        callbackState: state!,
+      }),
+    ).resolves.toBe('AUTHORIZED');
+    expect(provider.tokens()?.access_token).toMatch(/^fay-mcp\./);
+    const client = await createMCPClient({ transport });
+    try {
+      const tools = await client.tools();
+      const start = tools.fay_start_research;
+      if (!start?.execute) throw new Error('the AI SDK did not load fay_start_research');
+      const created = fay.count('create');
+      await start.execute(
+        { prompt: 'AI SDK signed in [fay:never]' },
+        { toolCallId: 'call-1', messages: [] },
+      );
+      expect(fay.count('create')).toBe(created + 1);
+      const request = fay.requests.findLast((r) => r.endpoint === 'create')!;
+      expect(request.headers.authorization).toBe(`Bearer ${KEY}`);
+      expect(request.body).toMatchObject({ prompt: 'AI SDK signed in [fay:never]' });
+    } finally {
+      await client.close();
+    }
   });
 });
 

@@ -226,6 +226,11 @@ export class ConsentProvider implements OAuthClientProvider {
     return this.sentState;
   }
 
+  /** For clients that check the state the redirect brings back (the AI SDK's). */
+  storedState(): string | undefined {
+    return this.sentState;
+  }
+
   clientInformation(): OAuthClientInformationMixed | undefined {
     return this.#client;
   }
