@@ -3,11 +3,11 @@
 // stickiness, so discovery, registration, consent and token land on both): discovery, dynamic
 // registration or a client metadata document, consent with a Fay key, the code, tokens, tools and
 // a real Fay call with the key the user typed, and a refresh; also under a path prefix
-// (FAY_MCP_PUBLIC_URL http://host/fay), and with another client's OAuth code (the AI SDK's). Then what must be refused at /mcp:
-// tokens of another deployment (other public URL, other secret), tampered tokens; a private
-// metadata URL without the test opt-in is never fetched. What keeps working: a raw Fay key as the
-// bearer, tokens sealed with a rotated-out secret. The key is in no log. (The authorization
-// server's own refusals, one by one, are in oauth-flow.test.ts.)
+// (FAY_MCP_PUBLIC_URL http://host/fay), and with another library's OAuth client (the AI SDK's).
+// Then what must be refused at /mcp: tokens of another deployment (other public URL, other
+// secret), tampered tokens; a private metadata URL without the test opt-in is never fetched. What
+// keeps working: a raw Fay key as the bearer, tokens sealed with a rotated-out secret. The key is
+// in no log. (The authorization server's own refusals, one by one, are in oauth-flow.test.ts.)
 import {
   auth as aiSdkAuth,
   createMCPClient,
