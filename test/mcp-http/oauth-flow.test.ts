@@ -2,7 +2,7 @@
 // checked against the local Fay server. Discovery, registration, the consent page (framing and
 // CSRF protection, a key Fay rejects, Deny), the code exchange with PKCE, refresh with rotation,
 // and the refusals: a wrong verifier, a redirect URI nobody registered, a code used twice.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   OAuthMetadataSchema,
   OAuthProtectedResourceMetadataSchema,
@@ -225,6 +225,34 @@ describe('consent page', () => {
     expect(location.searchParams.has('code')).toBe(false);
   });
 
+  it('at most 16 key checks in flight: one more is asked to try again, without a Fay call', async () => {
+    const release: Array<() => void> = [];
+    const checks: string[] = [];
+    const slow = await startOAuthServer({
+      fayUrl: fay.url,
+      checkKey: (key) =>
+        new Promise((resolve) => {
+          checks.push(key);
+          release.push(() => resolve({ ok: true }));
+        }),
+    });
+    try {
+      const request = await consentRequest(slow.url);
+      const submit = () =>
+        submitConsent(slow.url, { request, fay_api_key: KEY, decision: 'allow' });
+      const held = Array.from({ length: 16 }, submit);
+      await vi.waitFor(() => expect(checks).toHaveLength(16));
+      const extra = await submit();
+      expect(extra.status).toBe(200);
+      expect(await extra.text()).toContain('Too many sign-ins are being checked right now');
+      expect(checks).toHaveLength(16);
+      for (const done of release) done();
+      for (const answer of await Promise.all(held)) expect(answer.status).toBe(302);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('a POST from another origin (CSRF) is refused without checking the key', async () => {
     const request = await consentRequest(server.url);
     const statusCalls = fay.count('status');
@@ -326,5 +354,91 @@ describe('token endpoint', () => {
     } finally {
       fay.setApiKeys([KEY]);
     }
+  });
+});
+
+describe('hostile input', () => {
+  const json = (path: string, init: RequestInit) => fetch(`${server.url}${path}`, init);
+
+  it('each bad request gets its OAuth error and status, and the server keeps answering', async () => {
+    const cases: Array<[string, RequestInit, number, string]> = [
+      [
+        '/register',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' },
+        400,
+        'invalid_client_metadata',
+      ],
+      [
+        '/register',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            redirect_uris: ['https://a.example/cb'],
+            client_name: 'x'.repeat(20_000),
+          }),
+        },
+        400,
+        'invalid_request',
+      ],
+      [
+        '/register',
+        { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' },
+        400,
+        'invalid_request',
+      ],
+      ['/register', { method: 'GET' }, 405, 'method_not_allowed'],
+      [
+        '/token',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=password&username=a',
+        },
+        400,
+        'unsupported_grant_type',
+      ],
+      [
+        '/token',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=authorization_code&grant_type=refresh_token',
+        },
+        400,
+        'invalid_request',
+      ],
+      [
+        '/token',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=refresh_token&refresh_token=fay-mcp.rt.%00%FF&client_id=c',
+        },
+        400,
+        'invalid_grant',
+      ],
+      [
+        '/token',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=authorization_code&code=x&code_verifier=short&client_id=c&redirect_uri=x',
+        },
+        400,
+        'invalid_grant',
+      ],
+    ];
+    for (const [path, init, status, error] of cases) {
+      const response = await json(path, init);
+      expect(response.status, `${path} ${String(init.body).slice(0, 40)}`).toBe(status);
+      expect(await response.json()).toMatchObject({ error });
+    }
+    const duplicated = await fetch(`${server.url}/authorize?client_id=a&client_id=b`, {
+      redirect: 'manual',
+    });
+    expect(duplicated.status).toBe(400);
+    expect(await duplicated.text()).toContain('client_id is given twice');
+    expect((await json('/.well-known/oauth-authorization-server', {})).status).toBe(200);
   });
 });

@@ -2,7 +2,6 @@
 // whole sign-in against the built fay-mcp --http process (good key, rejected key, tokens used at
 // /mcp, a tool error, a refresh, refused tokens), then every string it produced and its stderr are
 // searched for the key, as written and as any base64 piece of a token decodes.
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
 import { LIST_TOOLS, post, startHttpServer, type HttpServerProcess } from './harness.ts';
@@ -10,6 +9,7 @@ import {
   authorizeParams,
   authorizeUrl,
   exchange,
+  freePort,
   pkce,
   registerClient,
   requestField,
@@ -23,14 +23,6 @@ const WRONG_KEY = 'fay_wrong_typed_Bv7Qs2Xe';
 let fay: FayServer;
 let server: HttpServerProcess;
 let publicUrl: string;
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   fay = await startFayServer({ apiKeys: [KEY] });

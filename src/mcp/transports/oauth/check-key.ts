@@ -19,6 +19,32 @@ export const KEY_CHECK_DEADLINE_MS = 10_000;
 /** A UUID Fay never hands out (its ids are random v4). */
 const NO_SUCH_REQUEST = '00000000-0000-4000-8000-000000000000';
 
+/**
+ * Key checks in flight at once on one replica. Past it a sign-in is asked to try again, so a flood
+ * of guessed keys cannot turn this server into a hammer on Fay (nor get its address blocked).
+ */
+export const MAX_KEY_CHECKS_IN_FLIGHT = 16;
+
+/** `check`, with at most `max` calls in flight; one more answers "try again" at once. */
+export function bounded(check: CheckKey, max = MAX_KEY_CHECKS_IN_FLIGHT): CheckKey {
+  let inFlight = 0;
+  return async (key) => {
+    if (inFlight >= max) {
+      return {
+        ok: false,
+        rejected: false,
+        reason: 'Too many sign-ins are being checked right now. Try again in a few seconds.',
+      };
+    }
+    inFlight += 1;
+    try {
+      return await check(key);
+    } finally {
+      inFlight -= 1;
+    }
+  };
+}
+
 export interface FayEndpoint {
   baseUrl: string;
   allowInsecureHttp: boolean;

@@ -4,7 +4,7 @@
 // The JSON endpoints follow the MCP SDK's handlers: guards throw OAuthErrors, one catch answers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAuthorize } from './authorize.js';
-import type { CheckKey } from './check-key.js';
+import { bounded, type CheckKey } from './check-key.js';
 import { ClientMetadataFetcher, type ClientMetadataOptions } from './client-metadata.js';
 import { UsedCodes, type Grant, type OAuthContext } from './context.js';
 import {
@@ -113,7 +113,7 @@ function contextOf(options: OAuthOptions): OAuthContext {
       now,
       ...(options.resolve ? { resolve: options.resolve } : {}),
     }),
-    checkKey: options.checkKey,
+    checkKey: bounded(options.checkKey),
     codes: new UsedCodes(now),
   };
 }
