@@ -252,17 +252,13 @@ describe('discovery documents', () => {
       expect(resource.resource).toBe(ours.mcpUrl);
       expect(resource.authorization_servers).toContain(ours.publicUrl);
     }
+    // The issuer and its endpoints are the public URL (the proxy), not a replica's own address;
+    // the rest of the document is checked at the router level (oauth-flow.test.ts).
     const metadata = await discoverAuthorizationServerMetadata(ours.publicUrl);
-    expect(metadata).toMatchObject({
-      issuer: ours.publicUrl,
-      authorization_endpoint: `${ours.publicUrl}/authorize`,
-      token_endpoint: `${ours.publicUrl}/token`,
-      registration_endpoint: `${ours.publicUrl}/register`,
-      code_challenge_methods_supported: ['S256'],
-      token_endpoint_auth_methods_supported: ['none'],
-      authorization_response_iss_parameter_supported: true,
-      client_id_metadata_document_supported: true,
-    });
+    expect(metadata?.issuer).toBe(ours.publicUrl);
+    for (const endpoint of ['authorize', 'token', 'register']) {
+      expect(Object.values(metadata ?? {})).toContain(`${ours.publicUrl}/${endpoint}`);
+    }
   });
 });
 
