@@ -1,8 +1,9 @@
 // The consent page in a real browser: Debian's Chromium (installed with apt-get when missing),
 // driven by playwright-core, with a fresh profile. A user opens the authorization URL, types the
 // key, presses Allow and lands on the client's redirect with a code that buys a working token; the
-// same by keyboard alone; a key Fay rejects shows the page again, saying why; a page on another
-// origin that frames the consent page gets nothing. The console shows no errors on the way.
+// same by keyboard alone; a key Fay rejects shows the page again, saying why; Deny needs no key;
+// a page on another origin that frames the consent page gets nothing. The console shows no
+// errors on the way.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -193,6 +194,28 @@ describe('consent in Chromium', () => {
     await page.getByLabel('Fay API key').fill(KEY);
     await page.getByRole('button', { name: 'Allow' }).click();
     await expectSignedIn(page, start);
+    expect(errors).toEqual([]);
+  });
+
+  it('Deny needs no key: back at the client with access_denied and no code', async () => {
+    const { page, errors } = await newPage();
+    const start = await startSignIn(ours.publicUrl, callbackUrl());
+    await page.goto(start.authorizationUrl.href);
+    // Allow with the field empty: the browser's own validation keeps the form from being sent.
+    let posted = 0;
+    page.on('request', (request) => {
+      if (request.method() === 'POST') posted += 1;
+    });
+    await page.getByRole('button', { name: 'Allow' }).click();
+    expect(posted).toBe(0);
+    await page.getByRole('button', { name: 'Deny' }).click();
+    await page.waitForURL((url) => url.href.startsWith(callbackUrl()));
+    expect(posted).toBe(1); // Deny's own: Allow's never went
+    const back = new URL(page.url());
+    expect(back.searchParams.get('error')).toBe('access_denied');
+    expect(back.searchParams.get('state')).toBe(start.state);
+    expect(back.searchParams.get('iss')).toBe(ours.publicUrl);
+    expect(back.searchParams.get('code')).toBeNull();
     expect(errors).toEqual([]);
   });
 
