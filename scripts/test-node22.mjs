@@ -1,7 +1,8 @@
-// `npm run test:node22` (part of `npm test`): the core, hostile-input, MCP (stdio and HTTP) and
-// distribution suites again on Node 22, the oldest Node the package supports (engines). vitest itself runs on Node 22 here, so its
-// workers and every server the tests spawn (process.execPath) do too. Node 22 comes from the
-// fay-node22 dev dependency (test/dist/node22); n8n needs Node 24, so its suites are not run here.
+// `npm run test:node22` (part of `npm test`): the core, hostile-input, MCP (in process, and the
+// built bin over stdio and HTTP) and distribution suites again on Node 22, the oldest Node the
+// package supports (engines). vitest itself runs on Node 22 here, so its workers and every server
+// the tests spawn (process.execPath) do too. Node 22 comes from the fay-node22 dev dependency
+// (test/dist/node22); n8n needs Node 24, so its suites are not run here.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -14,7 +15,7 @@ const vitest = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs
 const args =
   process.argv.length > 2
     ? process.argv.slice(2)
-    : ['test/core', 'test/hostile', 'test/mcp/', 'test/mcp-http', 'test/dist'];
+    : ['test/core', 'test/hostile', 'test/mcp/', 'test/mcp-bin', 'test/mcp-http', 'test/dist'];
 
 const { status, error } = spawnSync(node22, [vitest, 'run', ...args], {
   stdio: 'inherit',

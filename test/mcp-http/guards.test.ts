@@ -6,16 +6,17 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
-import { textOf } from '../mcp/harness.ts';
 import {
-  BIN,
+  builtBin,
   callTool,
   connectHttp,
   LIST_TOOLS,
   post,
   startHttpServer,
+  stateOf,
+  textOf,
   type HttpServerProcess,
-} from './harness.ts';
+} from '../support/mcp.ts';
 
 const KEY = 'fay_guard_key_Bn61pTx2';
 const TOKEN = 'team-token-9f3a';
@@ -44,13 +45,12 @@ describe('bring your own key', () => {
   });
 
   it('401 for a key too short to be real, before anything is redacted or sent to Fay', async () => {
-    const creates = fay.count('create');
     const response = await post(server.url, LIST_TOOLS, { authorization: 'Bearer e' });
     expect(response.status).toBe(401);
     const body = await response.text();
     expect(body).toMatch(/is too short to be a Fay API key/);
     expect(body).not.toContain('[redacted]');
-    expect(fay.count('create')).toBe(creates);
+    expect(fay.calls({ apiKey: 'e' })).toEqual({ create: 0, status: 0, output: 0, stop: 0 });
   });
 
   it('403 for an Origin not allowed; an allowed Origin and no Origin are served', async () => {
@@ -120,7 +120,7 @@ describe('bring your own key', () => {
   });
 
   it('413 for a body over 1 MB: nothing reaches Fay, the server stays up', async () => {
-    const before = fay.count();
+    const key = fay.openAccount();
     const prompt = 'x'.repeat(1_100_000);
     const body = JSON.stringify({
       jsonrpc: '2.0',
@@ -128,9 +128,9 @@ describe('bring your own key', () => {
       method: 'tools/call',
       params: { name: 'fay_start_research', arguments: { prompt } },
     });
-    const response = await post(server.url, body, { authorization: `Bearer ${KEY}` });
+    const response = await post(server.url, body, { authorization: `Bearer ${key}` });
     expect(response.status).toBe(413);
-    expect(fay.count()).toBe(before);
+    expect(fay.calls({ apiKey: key })).toEqual({ create: 0, status: 0, output: 0, stop: 0 });
     expect((await post(server.url, LIST_TOOLS, { authorization: `Bearer ${KEY}` })).status).toBe(
       200,
     );
@@ -184,10 +184,14 @@ describe('server-held key', () => {
   });
 
   it('refuses to start on a public host without FAY_MCP_TOKEN, naming it', async () => {
-    const child = spawn(process.execPath, [BIN, '--http', '--host', '0.0.0.0', '--port', '0'], {
-      env: { PATH: process.env.PATH ?? '', FAY_API_KEY: KEY },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [builtBin(), '--http', '--host', '0.0.0.0', '--port', '0'],
+      {
+        env: { PATH: process.env.PATH ?? '', FAY_API_KEY: KEY },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise((resolve) => child.once('exit', resolve));
@@ -253,10 +257,10 @@ describe('limits', () => {
       () => 'refused',
     );
     expect([503, 'refused']).toContain(late);
-    const result = await call;
-    expect(textOf(result as never)).toContain('# Research: Draining');
+    const result = (await call) as never;
+    expect(textOf(result)).toContain('# Research: Draining');
     expect(await server.exited).toBe(0);
-    expect(fay.count('stop')).toBe(0);
+    expect(fay.calls({ requestId: stateOf(result).request_id }).stop).toBe(0);
     await session.close().catch(() => {});
   });
 });

@@ -2,8 +2,13 @@
 // against one fay-mcp --http process. All must be answered, none failed.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
-import { stateOf } from '../mcp/harness.ts';
-import { callTool, connectHttp, startHttpServer, type HttpServerProcess } from './harness.ts';
+import {
+  callTool,
+  connectHttp,
+  startHttpServer,
+  stateOf,
+  type HttpServerProcess,
+} from '../support/mcp.ts';
 
 const KEY = 'fay_load_key_Wd93kPa5';
 const CLIENTS = 100;
@@ -37,6 +42,5 @@ it(`${CLIENTS} concurrent clients each start and get a research: all answered`, 
   );
   const failed = outcomes.filter((outcome) => outcome.status === 'rejected');
   expect(failed).toEqual([]);
-  expect(fay.count('create')).toBe(CLIENTS);
-  expect(fay.count('status')).toBe(CLIENTS);
+  expect(fay.calls({ apiKey: KEY })).toMatchObject({ create: CLIENTS, status: CLIENTS });
 });

@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { aptInstall } from '../support/apt.ts';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
 import { startSignIn, type SignInStart } from '../support/oauth-sign-in.ts';
-import { LIST_TOOLS, post } from './harness.ts';
+import { LIST_TOOLS, post } from '../support/mcp.ts';
 import { startOAuthDeployment, type OAuthDeployment } from './oauth-deployment.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

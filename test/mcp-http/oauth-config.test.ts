@@ -2,7 +2,7 @@
 // value refused at start with one message that says what to set (and never repeats a secret).
 import { describe, expect, it } from 'vitest';
 import { loadHttpConfig } from '../../src/mcp/config/index.ts';
-import { BIN } from './harness.ts';
+import { BIN } from '../support/mcp.ts';
 import { spawnSync } from 'node:child_process';
 import { SECRET } from './oauth-harness.ts';
 

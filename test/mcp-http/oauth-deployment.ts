@@ -15,7 +15,7 @@ import {
   startRoundRobinProxy,
   type HttpServerProcess,
   type RoundRobinProxy,
-} from './harness.ts';
+} from '../support/mcp.ts';
 import { SECRET } from './oauth-harness.ts';
 
 const run = promisify(execFile);

@@ -31,7 +31,7 @@ import {
   signIn,
   visibleText,
 } from '../support/oauth-sign-in.ts';
-import { stateOf } from '../mcp/harness.ts';
+import { stateOf } from '../support/mcp.ts';
 import {
   callTool,
   connectHttp,
@@ -39,7 +39,7 @@ import {
   post,
   startHttpServer,
   type HttpServerProcess,
-} from './harness.ts';
+} from '../support/mcp.ts';
 import {
   startLoopbackHttps,
   startOAuthDeployment,

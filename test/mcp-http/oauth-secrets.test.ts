@@ -4,7 +4,7 @@
 // searched for the key, as written and as any base64 piece of a token decodes.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
-import { LIST_TOOLS, post, startHttpServer, type HttpServerProcess } from './harness.ts';
+import { LIST_TOOLS, post, startHttpServer, type HttpServerProcess } from '../support/mcp.ts';
 import {
   authorizeParams,
   authorizeUrl,

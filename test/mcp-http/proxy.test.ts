@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
-import { connect, stateOf } from '../mcp/harness.ts';
-import { callTool, connectHttp, startHttpServer } from './harness.ts';
+import { callTool, connectHttp, connectStdio, startHttpServer, stateOf } from '../support/mcp.ts';
 
 const KEY = 'fay_proxy_key_Jm40cXe8';
 let dir: string;
@@ -98,7 +97,7 @@ const env = (extra: Record<string, string> = {}) => ({
 
 /** Starts one research through a stdio server with `serverEnv`; it must succeed. */
 async function startOverStdio(serverEnv: Record<string, string>, prompt: string): Promise<void> {
-  const session = await connect(serverEnv);
+  const session = await connectStdio(serverEnv);
   try {
     const started = await session.client.callTool({
       name: 'fay_start_research',
@@ -112,9 +111,10 @@ async function startOverStdio(serverEnv: Record<string, string>, prompt: string)
 
 it('over stdio: calls to Fay go through HTTPS_PROXY (a CONNECT tunnel to the Fay host)', async () => {
   const before = tunnels.length;
-  await startOverStdio(env({ FAY_API_KEY: KEY }), 'Through the proxy');
+  const key = fay.openAccount();
+  await startOverStdio(env({ FAY_API_KEY: key }), 'Through the proxy');
   expect(tunnels.slice(before)).toContain(`localhost:${new URL(fayUrl).port}`);
-  expect(fay.count('create')).toBeGreaterThan(0);
+  expect(fay.calls({ apiKey: key }).create).toBe(1);
 });
 
 it('over HTTP: the same, for a client sending its own key', async () => {
@@ -136,8 +136,8 @@ it('over HTTP: the same, for a client sending its own key', async () => {
 
 it('NO_PROXY bypasses the proxy', async () => {
   const before = tunnels.length;
-  const creates = fay.count('create');
-  await startOverStdio(env({ FAY_API_KEY: KEY, NO_PROXY: 'localhost' }), 'Direct');
-  expect(fay.count('create')).toBe(creates + 1);
+  const key = fay.openAccount();
+  await startOverStdio(env({ FAY_API_KEY: key, NO_PROXY: 'localhost' }), 'Direct');
+  expect(fay.calls({ apiKey: key }).create).toBe(1);
   expect(tunnels.length).toBe(before);
 });

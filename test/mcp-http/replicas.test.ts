@@ -4,16 +4,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
-import { stateOf, textOf } from '../mcp/harness.ts';
 import {
   callTool,
   connectHttp,
   startHttpServer,
   startRoundRobinProxy,
+  stateOf,
+  textOf,
   type HttpServerProcess,
   type HttpSession,
   type RoundRobinProxy,
-} from './harness.ts';
+} from '../support/mcp.ts';
 
 const KEY_A = 'fay_key_A_Ht5mWq81';
 const KEY_B = 'fay_key_B_Lp04zRx7';

@@ -7,15 +7,16 @@ import {
   type Progress,
 } from '@modelcontextprotocol/sdk/types.js';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
-import { stateOf, textOf } from '../mcp/harness.ts';
 import {
   callTool,
   connectHttp,
   post,
   startHttpServer,
+  stateOf,
+  textOf,
   type HttpServerProcess,
   type HttpSession,
-} from './harness.ts';
+} from '../support/mcp.ts';
 
 const KEY = 'fay_http_key_Kq27vVn3';
 let fay: FayServer;
@@ -74,7 +75,7 @@ describe('fay_research without a task', () => {
     expect(textOf(result)).toContain('# Research: HTTP topic');
     expect(progress.length).toBeGreaterThan(0);
     expect(progress[0]!.message).toMatch(
-      /^Fay research PENDING, 0 s elapsed \(request_id [0-9a-f-]{36}\)\.$/,
+      /^Fay research PENDING, \d+ s elapsed \(request_id [0-9a-f-]{36}\)\.$/,
     );
   });
 
@@ -161,15 +162,20 @@ describe('tasks and resources', () => {
 
 describe('errors', () => {
   it('bad arguments and unknown ids are error results; nothing is created', async () => {
-    const before = fay.count('create');
-    const bad = await callTool(session, 'fay_start_research', { prompt: '' });
-    expect(bad.isError).toBe(true);
-    expect(textOf(bad)).toMatch(/prompt/);
-    const unknown = await callTool(session, 'fay_get_research', {
-      request_id: '123e4567-e89b-12d3-a456-426614174000',
-    });
-    expect(unknown.isError).toBe(true);
-    expect(fay.count('create')).toBe(before);
+    const key = fay.openAccount();
+    const own = await connectHttp(server.url, key);
+    try {
+      const bad = await callTool(own, 'fay_start_research', { prompt: '' });
+      expect(bad.isError).toBe(true);
+      expect(textOf(bad)).toMatch(/prompt/);
+      const unknown = await callTool(own, 'fay_get_research', {
+        request_id: '123e4567-e89b-12d3-a456-426614174000',
+      });
+      expect(unknown.isError).toBe(true);
+      expect(fay.calls({ apiKey: key })).toMatchObject({ create: 0, status: 1 });
+    } finally {
+      await own.close();
+    }
   });
 
   it('never shows the key: not in results, not on stderr; nothing on stdout', async () => {

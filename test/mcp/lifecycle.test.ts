@@ -1,17 +1,45 @@
 // fay_start_research / fay_get_research / fay_stop_research, the research resources, and
-// task-augmented fay_research (create, get, result, cancel → the Fay job is stopped).
-import { describe, expect, it, vi } from 'vitest';
+// task-augmented fay_research (create, get, result, cancel → the Fay job is stopped). In process
+// and in virtual time; each test has its own Fay server and session.
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   CallToolResultSchema,
   CreateTaskResultSchema,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
-import { useLocalFay, pollUntilFinal, stateOf, textOf } from './harness.ts';
+import type { FayServer } from '../support/fay-server.ts';
+import {
+  callTool,
+  inProcessSession,
+  localFay,
+  pollUntilFinal,
+  settle,
+  stateOf,
+  textOf,
+  useVirtualTime,
+  type InProcessSession,
+} from '../support/mcp.ts';
 
-const local = useLocalFay();
+useVirtualTime();
 
-async function call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
-  return (await local.session.client.callTool({ name, arguments: args })) as CallToolResult;
+const local = {} as { fay: FayServer; session: InProcessSession };
+beforeEach(async () => {
+  local.fay = await localFay();
+  local.session = await inProcessSession(local.fay);
+});
+
+function call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  return settle(callTool(local.session, name, args));
+}
+
+/** Lets pending promises run (real event-loop turns, no virtual time) until `found` gives a value. */
+async function until<T>(found: () => T | undefined): Promise<T> {
+  for (let turn = 0; turn < 1000; turn++) {
+    const value = found();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('until: never found');
 }
 
 function jobOf(requestId: string) {
@@ -31,7 +59,7 @@ describe('start, get, stop', () => {
     const running = await call('fay_get_research', { request_id: id });
     expect(['PENDING', 'PROCESSING', 'COMPLETED']).toContain(stateOf(running).status);
 
-    const done = await pollUntilFinal(local.session.client, id);
+    const done = await settle(pollUntilFinal(local.session.client, id));
     expect(stateOf(done)).toMatchObject({ request_id: id, status: 'COMPLETED' });
     expect(textOf(done)).toContain('# Research: Battery recycling');
   });
@@ -40,7 +68,7 @@ describe('start, get, stop', () => {
     const { request_id: id } = stateOf(
       await call('fay_start_research', { prompt: 'Bad job [fay:fail]' }),
     );
-    const failed = await pollUntilFinal(local.session.client, id);
+    const failed = await settle(pollUntilFinal(local.session.client, id));
     expect(failed.isError).toBeFalsy();
     expect(stateOf(failed).status).toBe('FAILED');
     expect(stateOf(failed).error_message).toBeTruthy();
@@ -74,23 +102,15 @@ describe('start, get, stop', () => {
       undefined,
       { signal: cancel.signal },
     );
-    const stop = await vi.waitFor(
-      () => {
-        const request = local.fay.requests.find((r) => r.endpoint === 'stop' && r.requestId === id);
-        if (!request) throw new Error('no stop request yet');
-        return request;
-      },
-      { timeout: 30_000, interval: 20 },
+    const stop = await until(() =>
+      local.fay.requests.find((r) => r.endpoint === 'stop' && r.requestId === id),
     );
     cancel.abort();
     await expect(stopping).rejects.toThrow();
-    // The call's signal reached the stop: its connection was closed instead of awaiting the answer.
-    await vi.waitFor(() => expect(stop.statusCode).toBeDefined(), {
-      timeout: 30_000,
-      interval: 20,
-    });
+    // The call's signal reached the stop: it was dropped instead of awaiting the answer.
+    await until(() => stop.statusCode);
     expect(stop.statusCode).toBe('dropped');
-    expect(local.fay.count('stop', { requestId: id })).toBe(1);
+    expect(local.fay.calls({ requestId: id }).stop).toBe(1);
   });
 
   it('answers an unknown request_id as an error result', async () => {
@@ -114,7 +134,7 @@ describe('resources', () => {
     const listed = resources.find((r) => r.uri === `fay://research/${id}`);
     expect(listed).toMatchObject({ title: 'Listed research', mimeType: 'application/json' });
 
-    await pollUntilFinal(local.session.client, id);
+    await settle(pollUntilFinal(local.session.client, id));
     const read = await local.session.client.readResource({ uri: `fay://research/${id}` });
     const content = read.contents[0] as { text: string; mimeType: string };
     expect(content.mimeType).toBe('application/json');
@@ -138,9 +158,8 @@ describe('tasks', () => {
     const task = await createTask('Task topic [fay:duration=2000]');
     expect(task.status).toBe('working');
 
-    const result = await local.session.client.experimental.tasks.getTaskResult(
-      task.taskId,
-      CallToolResultSchema,
+    const result = await settle(
+      local.session.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema),
     );
     expect(result.isError).toBeFalsy();
     expect(textOf(result)).toContain('# Research: Task topic');
@@ -159,7 +178,9 @@ describe('tasks', () => {
   it('tasks/result spends status calls on the poll schedule, never two reads in a row', async () => {
     const task = await createTask('Long task topic [fay:duration=7000]');
     expect(task.pollInterval).toBe(3_000); // the core's schedule, at the start
-    await local.session.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+    await settle(
+      local.session.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema),
+    );
     const reads = local.fay.requests
       .filter((r) => r.endpoint === 'status' && r.requestId === task.taskId)
       .map((r) => r.at);
@@ -181,12 +202,12 @@ describe('tasks', () => {
     const requestId = await jobOfTask(task.taskId);
     expect(jobOf(requestId).prompt).toBe('Cancelled task [fay:never]');
 
-    const cancelled = await local.session.client.experimental.tasks.cancelTask(task.taskId);
+    const cancelled = await settle(local.session.client.experimental.tasks.cancelTask(task.taskId));
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.statusMessage).toBe(`Cancelled; Fay research ${requestId} is STOPPED.`);
     // tasks/cancel answers once Fay has confirmed the stop.
     expect(jobOf(requestId).stoppedAtMs).not.toBeNull();
-    expect(local.fay.count('stop', { requestId })).toBe(1);
+    expect(local.fay.calls({ requestId }).stop).toBe(1);
     const state = stateOf(await call('fay_get_research', { request_id: requestId }));
     expect(state.status).toBe('STOPPED');
   });
@@ -196,7 +217,7 @@ describe('tasks', () => {
     const requestId = await jobOfTask(task.taskId);
     // A Retry-After longer than the client accepts fails the stop at once.
     local.fay.injectFault({ endpoint: 'stop', kind: 'rate-limit', delayMs: 120_000 });
-    const cancelled = await local.session.client.experimental.tasks.cancelTask(task.taskId);
+    const cancelled = await settle(local.session.client.experimental.tasks.cancelTask(task.taskId));
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.statusMessage).toMatch(
       new RegExp(
@@ -215,10 +236,12 @@ describe('tasks', () => {
     );
     // Fay takes both stops but never answers in time (the core alone would retry for minutes).
     local.fay.injectFault({ endpoint: 'stop', kind: 'slow', delayMs: 600_000, times: 2 });
-    const [cancelled, stopped] = await Promise.all([
-      local.session.client.experimental.tasks.cancelTask(task.taskId),
-      call('fay_stop_research', { request_id: callJob }),
-    ]);
+    const [cancelled, stopped] = await settle(
+      Promise.all([
+        local.session.client.experimental.tasks.cancelTask(task.taskId),
+        callTool(local.session, 'fay_stop_research', { request_id: callJob }),
+      ]),
+    );
     const notConfirmed = (id: string) =>
       `Fay did not confirm within 10 s that research ${id} stopped, so it may still be running. ` +
       'Check it with fay_get_research and, if it is still PENDING or PROCESSING, call ' +
@@ -228,15 +251,14 @@ describe('tasks', () => {
     expect(stopped.isError).toBe(true);
     expect(textOf(stopped)).toBe(notConfirmed(callJob));
     // One stop each, given up on rather than retried.
-    expect(local.fay.count('stop', { requestId: taskJob })).toBe(1);
-    expect(local.fay.count('stop', { requestId: callJob })).toBe(1);
+    expect(local.fay.calls({ requestId: taskJob }).stop).toBe(1);
+    expect(local.fay.calls({ requestId: callJob }).stop).toBe(1);
   });
 
   it('a task with bad arguments is refused before any task, with the message naming the field', async () => {
-    const before = local.fay.count('create');
     await expect(createTask('')).rejects.toThrow(
       /Invalid arguments for tool fay_research: prompt is empty: write the question to research\. at prompt$/,
     );
-    expect(local.fay.count('create')).toBe(before);
+    expect(local.session.calls()).toEqual({ create: 0, status: 0, output: 0, stop: 0 });
   });
 });

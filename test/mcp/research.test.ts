@@ -1,22 +1,31 @@
-// fay_research end to end: the built server over stdio, against the local Fay server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// fay_research end to end, in process and in virtual time: the server built by createServer, the
+// SDK's Client, the local Fay server.
+import { describe, expect, it } from 'vitest';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import {
-  useLocalFay,
-  connect,
+  answerOf,
+  callTool,
+  inProcessSession,
+  localFay,
   pollUntilFinal,
-  serverEnv,
+  settle,
   stateOf,
   textOf,
-  answerOf,
-  type Session,
-} from './harness.ts';
+  useVirtualTime,
+} from '../support/mcp.ts';
 
-const local = useLocalFay();
+useVirtualTime();
+
+/** A session of its own on a local Fay server of its own. */
+async function setUp(env: Record<string, string> = {}) {
+  const fay = await localFay();
+  return { fay, session: await inProcessSession(fay, env) };
+}
 
 describe('tools/list', () => {
   it('lists the four tools with truthful annotations, schemas and task support', async () => {
-    const { tools } = await local.session.client.listTools();
+    const { session } = await setUp();
+    const { tools } = await session.client.listTools();
     const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
     expect(Object.keys(byName).sort()).toEqual([
       'fay_get_research',
@@ -55,11 +64,14 @@ describe('tools/list', () => {
 
 describe('fay_research', () => {
   it('waits for the answer, with progress (status and elapsed time) on a heartbeat', async () => {
+    const { session } = await setUp();
     const progress: Progress[] = [];
-    const result = (await local.session.client.callTool(
-      { name: 'fay_research', arguments: { prompt: 'Ocean heat records [fay:duration=7000]' } },
-      undefined,
-      { onprogress: (p) => progress.push(p) },
+    const result = (await settle(
+      session.client.callTool(
+        { name: 'fay_research', arguments: { prompt: 'Ocean heat records [fay:duration=7000]' } },
+        undefined,
+        { onprogress: (p) => progress.push(p) },
+      ),
     )) as CallToolResult;
 
     expect(result.isError).toBeFalsy();
@@ -84,10 +96,10 @@ describe('fay_research', () => {
       properties: { city: { type: 'string' }, population: { type: 'number' } },
       required: ['city', 'population'],
     };
-    const result = (await local.session.client.callTool({
-      name: 'fay_research',
-      arguments: { prompt: 'Largest city in Peru', output_schema: schema },
-    })) as CallToolResult;
+    const { session } = await setUp();
+    const result = await settle(
+      callTool(session, 'fay_research', { prompt: 'Largest city in Peru', output_schema: schema }),
+    );
     expect(result.isError).toBeFalsy();
     const output = JSON.parse(answerOf(result)) as Record<string, unknown>;
     expect(typeof output.city).toBe('string');
@@ -96,10 +108,10 @@ describe('fay_research', () => {
   });
 
   it('the answer reaches the model once, however a client folds text and structuredContent', async () => {
-    const result = (await local.session.client.callTool({
-      name: 'fay_research',
-      arguments: { prompt: 'Glacier retreat [fay:duration=1000]' },
-    })) as CallToolResult;
+    const { session } = await setUp();
+    const result = await settle(
+      callTool(session, 'fay_research', { prompt: 'Glacier retreat [fay:duration=1000]' }),
+    );
     expect(result.isError).toBeFalsy();
     const heading = '# Research: Glacier retreat';
     expect(answerOf(result)).toContain(heading);
@@ -124,55 +136,50 @@ describe('fay_research', () => {
   });
 
   it('reports a failed job as an error result carrying the job message', async () => {
-    const result = (await local.session.client.callTool({
-      name: 'fay_research',
-      arguments: { prompt: 'Doomed question [fay:fail]' },
-    })) as CallToolResult;
+    const { session } = await setUp();
+    const result = await settle(
+      callTool(session, 'fay_research', { prompt: 'Doomed question [fay:fail]' }),
+    );
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/failed on Fay's side: .+\. Rephrase the prompt/);
   });
 });
 
 describe('call window', () => {
-  let windowed: Session;
-  beforeAll(async () => {
-    windowed = await connect(serverEnv(local.fay.url, { FAY_CALL_WINDOW_SECONDS: '1' }));
-  });
-  afterAll(() => windowed?.close());
-
   it('hands the request_id back (not an error) and fay_get_research later has the answer', async () => {
-    const result = (await windowed.client.callTool({
-      name: 'fay_research',
-      arguments: { prompt: 'Slow topic [fay:duration=3000]' },
-    })) as CallToolResult;
+    const { fay, session } = await setUp({ FAY_CALL_WINDOW_SECONDS: '1' });
+    const result = await settle(
+      callTool(session, 'fay_research', { prompt: 'Slow topic [fay:duration=3000]' }),
+    );
     expect(result.isError).toBeFalsy();
     const state = stateOf(result);
     expect(['PENDING', 'PROCESSING']).toContain(state.status);
     expect(state.request_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(textOf(result)).toContain(`Call fay_get_research with request_id "${state.request_id}"`);
 
-    const done = await pollUntilFinal(windowed.client, state.request_id);
+    const done = await settle(pollUntilFinal(session.client, state.request_id));
     expect(stateOf(done)).toMatchObject({ request_id: state.request_id, status: 'COMPLETED' });
     expect(textOf(done)).toContain('# Research: Slow topic');
-    expect(local.fay.count('stop', { requestId: state.request_id })).toBe(0);
+    expect(fay.calls({ requestId: state.request_id }).stop).toBe(0);
   });
 });
 
 describe('a cancelled call', () => {
   it('leaves the Fay job running, its result still available', async () => {
+    const { fay, session } = await setUp();
     const controller = new AbortController();
-    const call = local.session.client.callTool(
+    const call = session.client.callTool(
       { name: 'fay_research', arguments: { prompt: 'Cancelled wait [fay:duration=3000]' } },
       undefined,
       { signal: controller.signal, onprogress: () => controller.abort('user gave up') },
     );
-    await expect(call).rejects.toThrow();
-    const job = [...local.fay.jobs.values()].find((j) => j.prompt.startsWith('Cancelled wait'));
+    await expect(settle(call)).rejects.toThrow();
+    const job = [...fay.jobs.values()].find((j) => j.prompt.startsWith('Cancelled wait'));
     expect(job).toBeDefined();
 
-    const done = await pollUntilFinal(local.session.client, job!.requestId);
+    const done = await settle(pollUntilFinal(session.client, job!.requestId));
     expect(stateOf(done).status).toBe('COMPLETED');
     expect(job!.stoppedAtMs).toBeNull();
-    expect(local.fay.count('stop', { requestId: job!.requestId })).toBe(0);
+    expect(fay.calls({ requestId: job!.requestId }).stop).toBe(0);
   });
 });

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
-import { startHttpServer, type HttpServerProcess } from '../mcp-http/harness.ts';
+import { startHttpServer, type HttpServerProcess } from '../support/mcp.ts';
 import {
   CASE_TIMEOUT_MS,
   SETUP_TIMEOUT_MS,

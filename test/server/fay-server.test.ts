@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { startFayServer, type FayServer, type FayServerOptions } from '../support/fay-server.ts';
 
@@ -517,6 +517,83 @@ describe('request recording', () => {
     expect(server.count('status')).toBe(2);
     expect(server.count('status', { statusCode: 404 })).toBe(1);
     expect(server.count(undefined, (r) => r.requestId === id)).toBe(2);
+  });
+
+  it('counts calls per research, per key and per account, whatever else the server serves', async () => {
+    const { server } = await start();
+    const mine = server.openAccount();
+    const id = (await create(server, { prompt: 'mine' }, mine)).json.data.request_id as string;
+    await status(server, id, mine);
+    await stop(server, id, mine);
+    // Traffic of the default account, and of a key no account has, around it.
+    const theirs = await createId(server, 'theirs');
+    await status(server, theirs);
+    await status(server, id, 'not_a_key_at_all');
+    expect(server.calls({ requestId: id })).toEqual({ create: 1, status: 2, output: 0, stop: 1 });
+    expect(server.calls({ apiKey: mine })).toEqual({ create: 1, status: 1, output: 0, stop: 1 });
+    expect(server.calls({ apiKey: 'not_a_key_at_all' })).toMatchObject({ status: 1 });
+    expect(server.calls({ account: 0 })).toEqual({ create: 1, status: 1, output: 0, stop: 0 });
+    // A new account's jobs are its own.
+    expectError(await status(server, id), 404, 'REQUEST_NOT_FOUND');
+    expect(server.openAccount()).not.toBe(mine);
+  });
+});
+
+describe('in-process transport', () => {
+  const base = (server: FayServer) => ({
+    headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' },
+    signal: new AbortController().signal,
+    url: `${server.url}/api/v1/conversations`,
+  });
+
+  it('answers and records as over HTTP, without a socket', async () => {
+    const { server } = await start();
+    const created = await server.transport({
+      ...base(server),
+      method: 'POST',
+      body: JSON.stringify({ prompt: 'in process' }),
+    });
+    expect(created.status).toBe(200);
+    expect(created.headers.get('Content-Type')).toBe('application/json');
+    const id = JSON.parse(created.body).data.request_id as string;
+    expect(server.requests.at(-1)).toMatchObject({
+      endpoint: 'create',
+      requestId: id,
+      apiKey: KEY,
+      account: 0,
+      statusCode: 200,
+    });
+    expect(server.jobs.get(id)?.prompt).toBe('in process');
+  });
+
+  it('drops as a network error; a slow answer waits on fake timers and is dropped on abort', async () => {
+    const { server } = await start();
+    server.injectFault({ endpoint: 'create', kind: 'drop-after' });
+    const body = JSON.stringify({ prompt: 'x' });
+    await expect(server.transport({ ...base(server), method: 'POST', body })).rejects.toMatchObject(
+      { code: 'ECONNRESET' },
+    );
+    expect(server.requests.at(-1)?.statusCode).toBe('dropped');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      server.injectFault({ endpoint: 'create', kind: 'slow', delayMs: 60_000 });
+      const slow = server.transport({ ...base(server), method: 'POST', body });
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect((await slow).status).toBe(200);
+      server.injectFault({ endpoint: 'create', kind: 'slow', delayMs: 60_000 });
+      const cancel = new AbortController();
+      const abandoned = server.transport({
+        ...base(server),
+        method: 'POST',
+        body,
+        signal: cancel.signal,
+      });
+      cancel.abort();
+      await expect(abandoned).rejects.toBeDefined();
+      expect(server.requests.at(-1)?.statusCode).toBe('dropped');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

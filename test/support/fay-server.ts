@@ -3,7 +3,8 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleApi, jobOutput, type ApiContext } from './fay-server/api.ts';
+import { randomBytes } from 'node:crypto';
+import { accountOf, bearerKey, handleApi, jobOutput, type ApiContext } from './fay-server/api.ts';
 import {
   BEFORE_PROCESSING,
   FaultPlan,
@@ -17,6 +18,7 @@ import { RateLimiter } from './fay-server/rate-limit.ts';
 import { fail, type Reply } from './fay-server/reply.ts';
 import { newEventId, WebhookSender } from './fay-server/webhooks.ts';
 import type {
+  CallScope,
   Endpoint,
   FayServer,
   FayServerOptions,
@@ -95,6 +97,22 @@ function lowercasedHeaders(req: IncomingMessage): Record<string, string> {
   );
 }
 
+/** Waits `ms` on a global setTimeout (fake timers drive it); rejects when `signal` aborts. */
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 function matches(request: RecordedRequest, filter: RequestFilter | undefined): boolean {
   if (!filter) return true;
   if (typeof filter === 'function') return filter(request);
@@ -114,7 +132,8 @@ export async function startFayServer(options: FayServerOptions = {}): Promise<Fa
   const ctx: ApiContext = {
     jobs,
     apiKeys: new Set(options.apiKeys ?? [DEFAULT_KEY]),
-    otherAccounts: options.otherAccounts ?? [],
+    // A copy: openAccount adds accounts, and the caller's options stay as given.
+    otherAccounts: (options.otherAccounts ?? []).map((keys) => [...keys]),
     limiter: new RateLimiter(
       options.rateLimits ?? {},
       options.rateLimitWindowMs ?? DEFAULT_WINDOW_MS,
@@ -165,57 +184,122 @@ export async function startFayServer(options: FayServerOptions = {}): Promise<Fa
     });
   }
 
-  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** One request as received, whichever way it came (socket or in-process transport). */
+  interface Incoming {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    rawBody: string;
+  }
+
+  /** What to do with a request: answer now, answer after a delay, or drop the connection. */
+  type Outcome = { reply: Reply; delayMs?: number } | 'drop';
+
+  /** Records the request and decides its outcome; sends nothing. */
+  function answer(incoming: Incoming): { record: RecordedRequest; outcome: Outcome } {
     const at = now();
-    const rawBody = await readBody(req);
-    if (rawBody === undefined) return; // the client went away mid-body
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const method = req.method ?? 'GET';
+    const { method, rawBody } = incoming;
+    const path = new URL(incoming.url, 'http://localhost').pathname;
     const route = matchRoute(method, path);
     const record: RecordedRequest = {
       method,
       path,
       endpoint: route.endpoint,
       requestId: route.requestId,
-      headers: lowercasedHeaders(req),
+      headers: incoming.headers,
       body: parsedBody(rawBody),
       at,
     };
+    const apiKey = bearerKey(incoming.headers.authorization);
+    if (apiKey !== undefined) {
+      record.apiKey = apiKey;
+      const account = accountOf(ctx, apiKey);
+      if (account !== undefined) record.account = account;
+    }
     requests.push(record);
+    return { record, outcome: outcomeOf(record, route, incoming) };
+  }
+
+  function outcomeOf(record: RecordedRequest, route: Route, incoming: Incoming): Outcome {
     // Unknown routes answer 404 before auth, as web frameworks do (auth guards the known routes).
     if (route.endpoint === 'unknown') {
       const reply = route.allow
         ? fail(405, 'METHOD_NOT_ALLOWED', `Use ${route.allow} for this path.`, {
             allow: route.allow,
           })
-        : fail(404, 'NOT_FOUND', `No route for ${method} ${path}.`);
-      return send(res, record, reply);
+        : fail(404, 'NOT_FOUND', `No route for ${record.method} ${record.path}.`);
+      return { reply };
     }
     const fault: ChosenFault | undefined = faults.next(route.endpoint);
     if (fault) record.fault = fault.kind;
-    if (fault?.kind === 'drop-before') return drop(req, record);
+    if (fault?.kind === 'drop-before') return 'drop';
     if (fault && BEFORE_PROCESSING.includes(fault.kind)) {
-      return send(res, record, faultReply(fault, retryAfter));
+      return { reply: faultReply(fault, retryAfter) };
     }
     const result = handleApi(ctx, {
       endpoint: route.endpoint,
       requestId: route.requestId,
-      authorization: req.headers.authorization,
-      rawBody,
+      authorization: incoming.headers.authorization,
+      rawBody: incoming.rawBody,
     });
     if (result.createdId) record.requestId = result.createdId;
     switch (fault?.kind) {
       case 'drop-after':
-        return drop(req, record);
+        return 'drop';
       case 'malformed-json':
       case 'truncated-json':
-        return send(res, record, distortReply(result.reply, fault.kind));
+        return { reply: distortReply(result.reply, fault.kind) };
       case 'slow':
-        return sendLater(res, record, result.reply, fault.delayMs ?? DEFAULT_SLOW_MS);
+        return { reply: result.reply, delayMs: fault.delayMs ?? DEFAULT_SLOW_MS };
       default:
-        return send(res, record, result.reply);
+        return { reply: result.reply };
     }
   }
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawBody = await readBody(req);
+    if (rawBody === undefined) return; // the client went away mid-body
+    const incoming = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: lowercasedHeaders(req),
+      rawBody,
+    };
+    const { record, outcome } = answer(incoming);
+    if (outcome === 'drop') return drop(req, record);
+    if (outcome.delayMs !== undefined) {
+      return sendLater(res, record, outcome.reply, outcome.delayMs);
+    }
+    return send(res, record, outcome.reply);
+  }
+
+  /**
+   * The same server without its socket, as a core Transport: each request is recorded and answered
+   * exactly as over HTTP (faults included), a dropped connection is a network error (ECONNRESET),
+   * and a slow answer waits on a global-setTimeout timer, so fake timers drive it.
+   */
+  const transport: FayServer['transport'] = async (req) => {
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([name, value]) => [name.toLowerCase(), value]),
+    );
+    const incoming = { method: req.method, url: req.url, headers, rawBody: req.body ?? '' };
+    const { record, outcome } = answer(incoming);
+    if (outcome === 'drop') {
+      finish(record, 'dropped');
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    }
+    if (outcome.delayMs !== undefined) {
+      try {
+        await delay(outcome.delayMs, req.signal);
+      } catch (error) {
+        finish(record, 'dropped');
+        throw error;
+      }
+    }
+    finish(record, outcome.reply.status);
+    const { reply } = outcome;
+    return { status: reply.status, headers: new Headers(reply.headers), body: reply.body };
+  };
 
   const server = http.createServer((req, res) => {
     onRequest(req, res).catch((error: unknown) => {
@@ -240,10 +324,23 @@ export async function startFayServer(options: FayServerOptions = {}): Promise<Fa
     requests,
     jobs,
     deliveries: sender?.deliveries ?? [],
+    transport,
     count(endpoint, filter) {
       return requests.filter(
         (r) => (endpoint === undefined || r.endpoint === endpoint) && matches(r, filter),
       ).length;
+    },
+    calls(scope: CallScope) {
+      const counts: Record<Endpoint, number> = { create: 0, status: 0, output: 0, stop: 0 };
+      for (const r of requests) {
+        if (r.endpoint !== 'unknown' && matches(r, scope)) counts[r.endpoint] += 1;
+      }
+      return counts;
+    },
+    openAccount() {
+      const key = `fay_account_${randomBytes(8).toString('hex')}`;
+      ctx.otherAccounts.push([key]);
+      return key;
     },
     jobState(requestId) {
       const job = jobs.get(requestId);

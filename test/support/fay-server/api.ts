@@ -49,7 +49,7 @@ export function jobOutput(job: Job, options: FayServerOptions): unknown {
 }
 
 /** The account a key belongs to (0: apiKeys), or undefined for a key no account has. */
-function accountOf(ctx: ApiContext, key: string | undefined): number | undefined {
+export function accountOf(ctx: ApiContext, key: string | undefined): number | undefined {
   if (key === undefined) return undefined;
   if (ctx.apiKeys.has(key)) return 0;
   const index = ctx.otherAccounts.findIndex((keys) => keys.includes(key));

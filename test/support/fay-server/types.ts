@@ -98,6 +98,10 @@ export interface RecordedRequest {
   requestId?: string;
   /** Lowercased names; `authorization` kept as received so tests can check it is sent. */
   headers: Record<string, string>;
+  /** The Bearer key sent, if any. */
+  apiKey?: string;
+  /** The account that key belonged to on arrival (see FayServerOptions.otherAccounts). */
+  account?: number;
   /** Parsed JSON body, the raw text when it is not JSON, undefined when empty. */
   body: unknown;
   /** Server clock (options.now) when the request arrived. */
@@ -109,7 +113,18 @@ export interface RecordedRequest {
 
 export type RequestFilter =
   | ((request: RecordedRequest) => boolean)
-  | Partial<Pick<RecordedRequest, 'method' | 'requestId' | 'statusCode' | 'fault' | 'path'>>;
+  | Partial<
+      Pick<
+        RecordedRequest,
+        'method' | 'requestId' | 'statusCode' | 'fault' | 'path' | 'apiKey' | 'account'
+      >
+    >;
+
+/**
+ * Whose calls to count: one research (its create included), one key, or one account (0: the
+ * `apiKeys` account). Scoped counts hold whatever else runs against the same server.
+ */
+export type CallScope = { requestId: string } | { apiKey: string } | { account: number };
 
 export interface Job {
   requestId: string;
@@ -162,7 +177,25 @@ export interface FayServer {
   port: number;
   /** Every request, in arrival order. */
   requests: RecordedRequest[];
+  /**
+   * The server without its socket, as a core client transport (for in-process tests that run on
+   * fake timers): requests are recorded and answered as over HTTP, faults included.
+   */
+  transport: (req: {
+    method: 'GET' | 'POST';
+    url: string;
+    headers: Record<string, string>;
+    body?: string;
+    signal: AbortSignal;
+  }) => Promise<{ status: number; headers: { get(name: string): string | null }; body: string }>;
   count(endpoint?: RecordedEndpoint, filter?: RequestFilter): number;
+  /** Requests of each endpoint (answered, refused or dropped) made in `scope`. */
+  calls(scope: CallScope): Record<Endpoint, number>;
+  /**
+   * Opens a new account and returns its one key: its jobs are its own, and `calls({ apiKey })`
+   * counts only what was sent with it, so a test can share a server and still count alone.
+   */
+  openAccount(): string;
   /** request_id → job (read-only use in tests). */
   jobs: Map<string, Job>;
   /** The job's state now (server clock), undefined for an unknown id. */

@@ -6,15 +6,16 @@ import { Experimental_StdioMCPTransport } from '@ai-sdk/mcp/mcp-stdio';
 import { loadMcpTools } from '@langchain/mcp-adapters';
 import { ToolMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
-import { BIN, serverEnv, useLocalFay } from './harness.ts';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { builtBin, serverEnv, useLocalFay } from '../support/mcp.ts';
 
 const local = useLocalFay();
 
 /** How many times `needle` occurs in `haystack`. */
 const occurrences = (haystack: string, needle: string) => haystack.split(needle).length - 1;
 
-async function langchainTool(name: string) {
-  const tools = await loadMcpTools('fay', local.session.client);
+async function langchainTool(name: string, client: Client = local.session.client) {
+  const tools = await loadMcpTools('fay', client);
   const tool = tools.find((t) => t.name === name);
   if (!tool) throw new Error(`LangChain did not load ${name}`);
   return tool;
@@ -35,21 +36,22 @@ describe('LangChain (@langchain/mcp-adapters)', () => {
   });
 
   it('an output_schema object passes its own check of the declared schema', async () => {
-    const tool = await langchainTool('fay_start_research');
+    const own = await local.ownSession();
+    const tool = await langchainTool('fay_start_research', own.client);
     // LangChain flattens the declared "object, or JSON text" to its object form for the model.
     expect(JSON.stringify(tool.schema)).toContain('"output_schema":{');
     const schema = { type: 'object', properties: { answer: { type: 'string' } } };
-    const before = local.fay.count('create');
     await tool.invoke({ prompt: 'Tides', output_schema: schema });
-    expect(local.fay.count('create')).toBe(before + 1);
-    expect(local.fay.requests.at(-1)?.body).toMatchObject({ output_schema: schema });
+    expect(own.calls().create).toBe(1);
+    const create = local.fay.requests.find((r) => r.endpoint === 'create' && r.apiKey === own.key);
+    expect(create?.body).toMatchObject({ output_schema: schema });
   });
 
   it('refuses a blank prompt itself, from the declared pattern: nothing reaches Fay', async () => {
-    const tool = await langchainTool('fay_start_research');
-    const before = local.fay.requests.length;
+    const own = await local.ownSession();
+    const tool = await langchainTool('fay_start_research', own.client);
     await expect(tool.invoke({ prompt: '   ' })).rejects.toThrow(/did not match expected schema/);
-    expect(local.fay.requests.length).toBe(before);
+    expect(own.calls()).toEqual({ create: 0, status: 0, output: 0, stop: 0 });
   });
 });
 
@@ -58,7 +60,7 @@ describe('AI SDK (@ai-sdk/mcp)', () => {
     const client = await createMCPClient({
       transport: new Experimental_StdioMCPTransport({
         command: process.execPath,
-        args: [BIN],
+        args: [builtBin()],
         env: serverEnv(local.fay.url),
       }),
     });

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
-import { API_KEY, BIN } from './harness.ts';
+import { API_KEY, builtBin } from '../support/mcp.ts';
 
 const require = createRequire(import.meta.url);
 const INSPECTOR = join(
@@ -36,7 +36,7 @@ it('mcp-inspector --cli --strict tools/list: four tools, no warning and no error
     '-e',
     `FAY_API_KEY=${API_KEY}`,
     process.execPath,
-    BIN,
+    builtBin(),
   ]);
   // The server's own stderr line passes through; anything else is the lint's report.
   const report = stderr
