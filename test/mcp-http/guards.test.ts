@@ -82,6 +82,10 @@ describe('bring your own key', () => {
     const answer = await post(server.url, LIST_TOOLS, { authorization: `Bearer ${KEY}`, origin });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('access-control-allow-origin')).toBe(origin);
+    // A 401's WWW-Authenticate is readable by the page (how a browser client finds sign-in).
+    const unauthorized = await post(server.url, LIST_TOOLS, { origin });
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get('access-control-expose-headers')).toMatch(/www-authenticate/i);
     const refused = await fetch(server.url, {
       method: 'OPTIONS',
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },

@@ -292,6 +292,18 @@ describe('token endpoint', () => {
     expect(server.oauth.verifyAccessToken(next.access_token).key).toBe(KEY);
   });
 
+  it('an access token already used is still refused once its hour is over', async () => {
+    const grant = await signIn(server.url, KEY);
+    const tokens = OAuthTokensSchema.parse(await (await exchange(server.url, grant)).json());
+    expect(server.oauth.verifyAccessToken(tokens.access_token).key).toBe(KEY);
+    server.advance(3_599_000);
+    expect(server.oauth.verifyAccessToken(tokens.access_token).key).toBe(KEY);
+    server.advance(1_000);
+    expect(() => server.oauth.verifyAccessToken(tokens.access_token)).toThrow(
+      'The access token has expired.',
+    );
+  });
+
   it('refuses a wrong PKCE verifier', async () => {
     const grant = await signIn(server.url, KEY);
     const response = await exchange(server.url, { ...grant, verifier: pkce().verifier });

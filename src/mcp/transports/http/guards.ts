@@ -41,5 +41,10 @@ export function corsHeaders(
   if (!allowedOrigins.includes(origin)) {
     throw new Refusal(403, `Origin ${origin} is not allowed (FAY_MCP_ALLOWED_ORIGINS).`);
   }
-  return { 'access-control-allow-origin': origin, vary: 'Origin' };
+  // WWW-Authenticate readable: a browser client finds the sign-in from a 401's resource_metadata.
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-expose-headers': 'WWW-Authenticate',
+    vary: 'Origin',
+  };
 }

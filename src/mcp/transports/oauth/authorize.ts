@@ -52,8 +52,8 @@ async function resolveClient(
     if (!(error instanceof SealError)) throw error;
     throw new PageError(
       400,
-      `This app's registration is not valid on this server (${error.message}) Remove the ` +
-        'connection in the app and add it again: it will register anew.',
+      `This app's registration ${error.reason}. Remove the connection in the app and add it ` +
+        'again: it will register anew.',
     );
   }
 }
@@ -204,7 +204,7 @@ async function decide(ctx: OAuthContext, req: IncomingMessage, res: ServerRespon
       400,
       error.failure === 'expired'
         ? `This sign-in page has expired (it is valid for ${LIFETIMES.request / 60} minutes). Go back to the app and start again.`
-        : `This sign-in form is not valid here (${error.message}) Go back to the app and start again.`,
+        : `This sign-in form ${error.reason}. Go back to the app and start again.`,
     );
   }
   const replyTo: ReplyTo = { redirectUri: request.redirect_uri, state: request.state };

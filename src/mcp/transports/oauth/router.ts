@@ -3,6 +3,7 @@
 // are what /mcp needs (the Fay key inside a sealed access token, and the WWW-Authenticate of a 401).
 // The JSON endpoints follow the MCP SDK's handlers: guards throw OAuthErrors, one catch answers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OAuthSettings } from '../../config/index.js';
 import { handleAuthorize } from './authorize.js';
 import { bounded, type CheckKey } from './check-key.js';
 import { ClientMetadataFetcher, type ClientMetadataOptions } from './client-metadata.js';
@@ -24,7 +25,6 @@ import {
 import { register } from './register.js';
 import { NO_STORE, sendJson } from './respond.js';
 import { SEALED_PREFIX, SealError, Sealer } from './seal.js';
-import type { OAuthSettings } from '../../config/index.js';
 import { token } from './token.js';
 
 export interface OAuthOptions {
@@ -65,6 +65,9 @@ const CORS = {
   'access-control-allow-headers': 'authorization, content-type, mcp-protocol-version',
   'access-control-max-age': '600',
 };
+
+/** Opened access tokens kept per replica (oldest dropped first). */
+const MAX_OPENED = 1_000;
 
 /** A quoted-string parameter of WWW-Authenticate: no quotes or backslashes inside. */
 const quoted = (text: string) => `"${text.replace(/["\\]/g, "'")}"`;
@@ -153,6 +156,9 @@ async function serve(
 
 export function createOAuth(options: OAuthOptions): OAuthServer {
   const ctx = contextOf(options);
+  // Access tokens this replica has opened, until they expire: a signed-in client's every call
+  // then costs a lookup, not a decryption (only tokens that opened are kept).
+  const opened = new Map<string, AccessGrant>();
   const routes = routeTable(ctx.settings);
   const metadataUrl = resourceMetadataUrl(ctx.settings);
   return {
@@ -168,13 +174,20 @@ export function createOAuth(options: OAuthOptions): OAuthServer {
     isSealedToken: (bearer) => bearer.startsWith(SEALED_PREFIX),
 
     verifyAccessToken(bearer) {
+      const known = opened.get(bearer);
+      if (known && known.expiresAt > ctx.sealer.nowSeconds()) return known;
+      opened.delete(bearer);
+      let grant: Grant & { exp: number };
       try {
-        const grant = ctx.sealer.open<Grant & { exp: number }>('access', bearer);
-        return { key: grant.key, clientId: grant.client_id, expiresAt: grant.exp };
+        grant = ctx.sealer.open<Grant & { exp: number }>('access', bearer);
       } catch (error) {
         if (error instanceof SealError) throw new InvalidTokenError(error.message);
         throw error;
       }
+      const access = { key: grant.key, clientId: grant.client_id, expiresAt: grant.exp };
+      if (opened.size >= MAX_OPENED) opened.delete(opened.keys().next().value!);
+      opened.set(bearer, access);
+      return access;
     },
 
     challenge(error) {
