@@ -1,9 +1,10 @@
 // FayClient: the public methods validate their input, then go through ONE request path
-// (#request → p-retry → #attempt → transport → interpretAnswer), which owns headers, timeouts,
-// retries and the status budget. What an answer (or its absence) means, data or which typed
-// error, is decided by the pure functions of answer-errors.ts.
-import { inspect } from 'node:util';
-import pRetry from 'p-retry';
+// (#request → retry engine → #attempt → transport → interpretAnswer), which owns headers,
+// timeouts, the retry policy and the status budget. What an answer (or its absence) means, data or
+// which typed error, is decided by the pure functions of answer-errors.ts.
+// It knows no host: transport, sleep, timer and retry engine come from the FayHost it is built
+// with (node.ts gives Node's; the n8n node gives n8n's), so nothing here reaches Node's timers,
+// HTTP or a runtime package other than zod.
 import type { z } from 'zod';
 import { linkSignal } from './abort.js';
 import {
@@ -29,7 +30,7 @@ import {
   validateWaitOptions,
 } from './input.js';
 import { redactError, redactText } from './redact.js';
-import { backoffDelayMs, isRetryable, wasNeverSent, type Endpoint } from './retry.js';
+import { isRetryable, retryDelayMs, wasNeverSent, type Endpoint } from './retry.js';
 import { pollDelayMs } from './schedule.js';
 import {
   createdSchema,
@@ -38,14 +39,14 @@ import {
   statusSchema,
   stoppedSchema,
 } from './schemas.js';
-import { clampedSleep, defaultSleep } from './sleep.js';
-import { fetchTransport } from './transport.js';
+import { clampedSleep } from './sleep.js';
 import type {
   CallOptions,
   ConversationOutput,
   ConversationStatus,
   CreatedConversation,
   FayClientOptions,
+  FayHost,
   ResearchInput,
   ResearchOptions,
   ResearchResult,
@@ -77,12 +78,18 @@ interface Call<T> extends CallFacts {
  */
 export const STOP_CONFIRM_TIMEOUT_MS = 10_000;
 
+/** Where Node's util.inspect looks for a custom view (a registered symbol: no node:util import). */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 export class FayClient {
   readonly baseUrl: string;
   // Private (#) so util.inspect, JSON.stringify and property enumeration can never reach it.
   readonly #apiKey: string | undefined;
   readonly #transport: Transport;
   readonly #sleep: Sleep;
+  /** Ends an attempt or a wait on time; never the injected sleep, which tests speed up. */
+  readonly #timer: Sleep;
+  readonly #retry: FayHost['retry'];
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
   readonly #maxRetryAfterMs: number;
@@ -91,12 +98,18 @@ export class FayClient {
   /** What the answer-to-error mapping needs; its redaction closes over the key, never shows it. */
   readonly #facts: ClientFacts;
 
-  constructor(options: FayClientOptions) {
+  /** `host`: the facilities of where it runs; `options.transport` and `options.sleep` win. */
+  constructor(options: FayClientOptions, host: FayHost) {
     const o = validateClientOptions(options);
     this.baseUrl = o.baseUrl;
     this.#apiKey = o.apiKey;
-    this.#transport = options.transport ?? fetchTransport;
-    this.#sleep = clampedSleep(options.sleep ?? defaultSleep);
+    const transport = options.transport ?? host.transport;
+    if (!transport)
+      throw new TypeError('This host has no default transport: pass options.transport.');
+    this.#transport = transport;
+    this.#sleep = clampedSleep(options.sleep ?? host.sleep);
+    this.#timer = clampedSleep(host.timer);
+    this.#retry = host.retry;
     this.#timeoutMs = o.timeoutMs;
     this.#maxRetries = o.maxRetries;
     this.#maxRetryAfterMs = o.maxRetryAfterMs;
@@ -136,7 +149,7 @@ export class FayClient {
     const id = validateRequestId(requestId);
     const { signal, confirmWithinMs } = validateStopOptions(opts);
     if (confirmWithinMs === undefined) return this.#stop(id, signal);
-    const link = linkSignal(signal, confirmWithinMs);
+    const link = linkSignal(signal, confirmWithinMs, this.#timer);
     try {
       return await this.#stop(id, link.signal);
     } catch (error) {
@@ -177,7 +190,7 @@ export class FayClient {
     return { baseUrl: this.baseUrl, userAgent: this.#userAgent };
   }
 
-  [inspect.custom](): string {
+  [INSPECT](): string {
     return `FayClient { baseUrl: '${this.baseUrl}', apiKey: ${this.#apiKey ? "'[redacted]'" : 'none'} }`;
   }
 
@@ -251,6 +264,7 @@ export class FayClient {
       stop: (id: string) => this.stopConversation(id, { confirmWithinMs: STOP_CONFIRM_TIMEOUT_MS }),
       maxRetryAfterMs: this.#maxRetryAfterMs,
       sleep: this.#sleep,
+      timer: this.#timer,
       // With a budget: the default schedule while the hour has room, paced once it runs short.
       schedule: budget
         ? (elapsedMs: number) => Math.max(pollDelayMs(elapsedMs), budget.pollSpacingMs())
@@ -274,21 +288,13 @@ export class FayClient {
     const retryable = (error: unknown) =>
       error instanceof FayError && isRetryable(call.endpoint, error, pauseCapMs());
     try {
-      return await pRetry(() => this.#attempt(call, headers, body, signal), {
+      return await this.#retry(() => this.#attempt(call, headers, body, signal), {
         retries: this.#maxRetries,
-        // p-retry computes its own backoff but always waits it on its own setTimeout, with no
-        // way to inject a Sleep (n8n's cancellable sleep, virtual time in tests). So it waits
-        // 0 ms, and the one delay (Retry-After, or backoffDelayMs) is taken in onFailedAttempt.
-        minTimeout: 0,
         signal,
-        shouldRetry: ({ error }) => retryable(error),
-        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-          if (retriesLeft === 0 || !retryable(error)) return;
+        shouldRetry: retryable,
+        beforeRetry: async (error, attemptNumber) => {
           call.onRetry?.(error as FayError);
-          const retryAfterMs = error instanceof FayRateLimitError ? error.retryAfterMs : undefined;
-          // At least our own backoff: a Retry-After of 0 (or a date already past) must not make
-          // the retries back-to-back.
-          await this.#sleep(Math.max(retryAfterMs ?? 0, backoffDelayMs(attemptNumber)), signal);
+          await this.#sleep(retryDelayMs(error, attemptNumber), signal);
         },
       });
     } catch (error) {
@@ -304,7 +310,7 @@ export class FayClient {
     signal: AbortSignal | undefined,
   ): Promise<T> {
     if (call.endpoint === 'status') await this.#spendBudget(call, signal);
-    const link = linkSignal(signal, this.#timeoutMs);
+    const link = linkSignal(signal, this.#timeoutMs, this.#timer);
     let response: TransportResponse;
     try {
       response = await this.#transport({

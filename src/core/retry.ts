@@ -1,4 +1,6 @@
-// Pure retry policy: which failures are worth another attempt, and how long to wait before it.
+// Pure retry policy: which failures are worth another attempt, and how long to wait before it;
+// and the contract of a retry engine, which only runs attempts in turn as a policy says (p-retry
+// on Node, see node.ts; retryInTurn where a host forbids p-retry, see retry-in-turn.ts).
 import {
   FayConnectionError,
   FayInvalidResponseError,
@@ -69,6 +71,30 @@ export function networkErrorCode(error: unknown, depth = 0): string | undefined 
 export function wasNeverSent(error: unknown): boolean {
   const code = networkErrorCode(error);
   return code !== undefined && NOT_SENT_CODES.has(code);
+}
+
+/** What the client asks of a retry engine for one request; the engine decides nothing itself. */
+export interface RetryPolicy {
+  /** Attempts after the first, at most. */
+  retries: number;
+  signal?: AbortSignal;
+  /** Whether this failure is worth another attempt (see isRetryable). */
+  shouldRetry(error: unknown): boolean;
+  /** Called before each resend, with the failure and its attempt number: waits the pause. */
+  beforeRetry(error: unknown, attemptNumber: number): Promise<void>;
+}
+
+/** Runs `attempt` until it succeeds or `policy` gives up, then rejects with the last failure. */
+export type RetryEngine = <T>(attempt: () => Promise<T>, policy: RetryPolicy) => Promise<T>;
+
+/**
+ * The pause before resending after attempt `attemptNumber` failed: the server's Retry-After,
+ * and at least our own backoff (a Retry-After of 0, or a date already past, must not make the
+ * retries back-to-back).
+ */
+export function retryDelayMs(error: unknown, attemptNumber: number): number {
+  const retryAfterMs = error instanceof FayRateLimitError ? error.retryAfterMs : undefined;
+  return Math.max(retryAfterMs ?? 0, backoffDelayMs(attemptNumber));
 }
 
 const BASE_DELAY_MS = 500;

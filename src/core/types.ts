@@ -1,4 +1,5 @@
 // Public types of the core client (camelCase views of the Fay API's snake_case answers).
+import type { RetryEngine } from './retry.js';
 
 /** A Fay job state. Unknown future states are kept as strings and treated as "still running". */
 export type JobStatus =
@@ -28,6 +29,24 @@ export type Transport = (req: TransportRequest) => Promise<TransportResponse>;
 /** Waits `ms`, rejecting as soon as `signal` aborts. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/**
+ * What the client needs from where it runs. On Node, the public FayClient brings Node's own
+ * (fetch, timers, p-retry); the n8n node hands it n8n's request helper and n8n-workflow's sleep.
+ */
+export interface FayHost {
+  /**
+   * Used unless the options name one. A host whose transport is per client (n8n's authenticates
+   * with the node's credential) leaves it out, and each client's options give it.
+   */
+  transport?: Transport;
+  /** Pauses between polls and retries; used unless the options name one. */
+  sleep: Sleep;
+  /** Ends an attempt (timeoutMs) or a wait (maxWaitMs) on time. */
+  timer: Sleep;
+  /** Runs the client's retry policy: p-retry on Node, retryInTurn where p-retry is not allowed. */
+  retry: RetryEngine;
+}
+
 export interface FayClientOptions {
   /** Required unless `transport` is given (a host transport may authenticate itself). */
   apiKey?: string;
@@ -54,7 +73,7 @@ export interface FayClientOptions {
   transport?: Transport;
   /** Default: timers (abortable). */
   sleep?: Sleep;
-  /** Appended to 'n8n-nodes-fay/<version>'. */
+  /** Appended to 'fay-client/<version>'. */
   userAgent?: string;
 }
 

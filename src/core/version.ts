@@ -1,9 +1,6 @@
-// The package version, for the User-Agent. Read from package.json at runtime so the same code
-// works from src/ (vitest) and dist/ (both sit two levels below the package root).
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-
-export const PACKAGE_NAME = 'n8n-nodes-fay';
-export const PACKAGE_VERSION: string = (require('../../package.json') as { version: string })
-  .version;
+// The version the client names in its User-Agent, and that the MCP server reports. A constant, not
+// read from package.json at run time: the n8n package bundles the core and may not reach the file
+// system. `npm version` keeps it equal to both package.json files (scripts/version.ts), and
+// test/n8n/manifest.test.ts checks it.
+export const PACKAGE_NAME = 'fay-client';
+export const PACKAGE_VERSION = '0.1.0';

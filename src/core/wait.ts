@@ -31,6 +31,8 @@ export interface WaitDeps {
   /** Used only with stopOnCancel; bounded by STOP_CONFIRM_TIMEOUT_MS. */
   stop(requestId: string): Promise<unknown>;
   sleep: Sleep;
+  /** Ends the wait at maxWaitMs (a real timer, unlike `sleep`, which tests may speed up). */
+  timer: Sleep;
   schedule(elapsedMs: number): number;
   now(): number;
   /** The longest pause Fay may ask for (the client's maxRetryAfterMs). */
@@ -68,7 +70,7 @@ export async function waitUntilFinished(
   pollFirst: boolean,
 ): Promise<ConversationStatus> {
   const { signal, maxWaitMs, onStatus, stopOnCancel = false } = opts;
-  const link = linkSignal(signal, maxWaitMs);
+  const link = linkSignal(signal, maxWaitMs, deps.timer);
   const started = deps.now();
   const deadline = maxWaitMs === undefined ? undefined : started + maxWaitMs;
   const nextPollDelay = () => deps.schedule(deps.now() - started);

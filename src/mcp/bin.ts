@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// fay-mcp, the Fay MCP server (npx -y n8n-nodes-fay, or the MCP bundle). stdout is the JSON-RPC
+// fay-mcp, the Fay MCP server (npx -y fay-mcp, or the MCP bundle). stdout is the JSON-RPC
 // channel, so the global console is replaced first by one that writes every method (log, info,
 // debug, dir, table…) to stderr. Node's compile cache is enabled before the server's modules load,
 // so every start after the first skips compiling them (MCP clients spawn the server often); the

@@ -11,6 +11,7 @@ const BENCHES = [
   './mcp-http.ts',
   './mcp-oauth.ts',
   './trigger-burst.ts',
+  './install-size.ts',
 ];
 
 const only = process.argv.slice(2);

@@ -11,7 +11,7 @@ import {
   FayValidationError,
   fetchTransport,
 } from '../../src/core/index.ts';
-import { PACKAGE_VERSION } from '../../src/core/internal.ts';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/core/internal.ts';
 import type { ConversationStatus, Transport } from '../../src/core/index.ts';
 import { client, KEY, recordingSleep, rejection, server, UNKNOWN_ID } from './helpers.ts';
 
@@ -41,7 +41,7 @@ describe('requests', () => {
     });
     const [create] = s.requests;
     expect(create?.headers.authorization).toBe(`Bearer ${KEY}`);
-    expect(create?.headers['user-agent']).toBe(`n8n-nodes-fay/${PACKAGE_VERSION} my-app/2.0`);
+    expect(create?.headers['user-agent']).toBe(`${PACKAGE_NAME}/${PACKAGE_VERSION} my-app/2.0`);
     expect(create?.headers.accept).toBe('application/json');
     expect(create?.headers['content-type']).toBe('application/json');
     expect(create?.body).toEqual({ prompt: 'Why is the sky blue?' });

@@ -14,8 +14,9 @@ describe('package entries', () => {
     );
   });
 
-  it('package.json exports the root entry only', () => {
+  it('package.json exports the root entry only, as fay-mcp/client', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    expect(Object.keys(pkg.exports)).toEqual(['.', './package.json']);
+    expect(Object.keys(pkg.exports)).toEqual(['./client', './package.json']);
+    expect(pkg.exports['./client'].default).toBe('./dist/core/index.js');
   });
 });

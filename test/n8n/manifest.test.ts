@@ -1,21 +1,26 @@
-// package.json's "n8n" section against the sources, for this layout (src/n8n → dist/n8n), which
-// the community-node lint rules cannot map (see eslint.config.mjs): every listed file has its
-// source and exports the class n8n will look for, nodes use only this package's credentials, and
-// icons and codex files exist beside what the build copies.
+// The n8n package's manifest (src/n8n/package.json) against the sources beside it: every file its
+// "n8n" section lists has its source (dist/X.js → X.ts, the mapping n8n's lint rules use) and
+// exports the class n8n will look for, nodes use only this package's credentials, icons and codex
+// files exist; and the manifest is what n8n Cloud takes: no dependencies, n8n-workflow the only
+// peer, strict, nothing but nodes and credentials, the version of the repository's release.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ICredentialType, INodeType } from 'n8n-workflow';
+import { PACKAGE_VERSION } from '../../src/core/internal.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
+const repo = path.resolve(import.meta.dirname, '../..');
+const root = path.join(repo, 'src', 'n8n');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
   name: string;
-  n8n: { n8nNodesApiVersion: number; credentials: string[]; nodes: string[] };
+  version: string;
+  n8n: { n8nNodesApiVersion: number; strict: boolean; credentials: string[]; nodes: string[] };
+  [field: string]: unknown;
 };
 
-/** dist/n8n/x/Y.node.js → src/n8n/x/Y.node.ts, and the class name n8n requires from it. */
+/** dist/x/Y.node.js → src/n8n/x/Y.node.ts, and the class name n8n requires from it. */
 function source(distPath: string) {
-  const file = path.join(root, distPath.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts'));
+  const file = path.join(root, distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
   const className = path.basename(distPath).replace(/\.(node|credentials)\.js$/, '');
   return { file, className };
 }
@@ -55,5 +60,29 @@ describe('package.json "n8n" section', () => {
       };
       expect(codex.node).toBe(`${pkg.name}.${instance.description.name}`);
     }
+  });
+});
+
+describe('the n8n package manifest', () => {
+  it('has no dependencies, n8n-workflow as its only peer, strict mode and no bin', () => {
+    expect(pkg.name).toBe('n8n-nodes-fay');
+    expect(pkg.dependencies).toBeUndefined();
+    expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+    expect(pkg.n8n.strict).toBe(true);
+    expect(pkg.bin).toBeUndefined();
+    expect(pkg.files).toEqual(['dist']);
+    expect([...pkg.n8n.nodes, ...pkg.n8n.credentials].every((p) => p.startsWith('dist/'))).toBe(
+      true,
+    );
+  });
+
+  it('is released with the version of the repository (fay-mcp, and the core it bundles)', () => {
+    const root = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    expect(root.name).not.toBe(pkg.name); // n8n's scanner takes the first package with our name
+    expect(pkg.version).toBe(root.version);
+    expect(PACKAGE_VERSION).toBe(root.version); // kept equal by scripts/version.ts
   });
 });

@@ -1,65 +1,54 @@
-// The package as a user's n8n gets it, not the working tree: `npm pack` (so the `files` list is
-// what ships), extracted, with the declared runtime dependencies linked in. `n8n-workflow` is a
-// peer dependency and deliberately absent: like a community install, the nodes then resolve it
-// from n8n's own copy (n8n puts its node_modules on NODE_PATH), so there is one n8n-workflow.
+// The n8n package as a user's n8n gets it, not the build folder: the release tarball
+// (n8n-nodes-fay-<version>.tgz, packed by scripts/pack.ts as `npm run pack` packs it), installed
+// the way n8n installs a community package: extracted, its peer and dev dependencies dropped
+// from package.json, then `npm install --ignore-scripts` in it. n8n-workflow (the only peer) is
+// then absent, and the nodes resolve it, and zod, from n8n's own copy (n8n puts its node_modules on
+// NODE_PATH), as on a real instance.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { packN8n } from '../../../scripts/pack.ts';
 import { childEnv } from './n8n-install.ts';
 
 const run = promisify(execFile);
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** What the nodes need from the build; without them `npm pack` would ship a broken package. */
-const BUILT_FILES = [
-  'dist/n8n/credentials/FayApi.credentials.js',
-  'dist/n8n/nodes/Fay/Fay.node.js',
-  'dist/n8n/nodes/FayTrigger/FayTrigger.node.js',
-  'dist/n8n/package.json',
-];
 
 export interface StagedPackage {
   /** The package's npm name. */
   name: string;
-  /** The extracted package root (package.json, dist/, node_modules/). */
+  /** The installed package root (package.json, dist/). */
   root: string;
   /** Where n8n should look for *.node.js / *.credentials.js (N8N_CUSTOM_EXTENSIONS). */
   n8nDir: string;
+  /** What the install left in the package's node_modules (nothing, for a package n8n Cloud takes). */
+  installed: string[];
   dispose(): Promise<void>;
 }
 
 export async function stagePackage(): Promise<StagedPackage> {
-  const missing = BUILT_FILES.filter((file) => !existsSync(join(REPO, file)));
-  if (missing.length > 0) {
-    throw new Error(`${missing.join(', ')} missing: run \`npm run build\` first (npm test does).`);
-  }
   const dir = await mkdtemp(join(tmpdir(), 'fay-n8n-package-'));
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], {
-    cwd: REPO,
+  const tarball = await packN8n(dir);
+  const root = join(dir, 'package');
+  await run('tar', ['-xzf', tarball, '-C', dir]); // npm tarballs hold everything under package/
+
+  const manifestPath = join(root, 'package.json');
+  const pkg = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown> & {
+    name: string;
+  };
+  delete pkg.peerDependencies;
+  delete pkg.devDependencies;
+  await writeFile(manifestPath, `${JSON.stringify(pkg, null, 2)}\n`);
+  await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--omit=dev'], {
+    cwd: root,
     env: childEnv(),
   });
-  const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
-  if (!packed) throw new Error(`npm pack printed no package: ${stdout}`);
-  await run('tar', ['-xzf', join(dir, packed.filename), '-C', dir]);
-  const root = join(dir, 'package'); // npm tarballs hold everything under package/
-
-  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
-    name: string;
-    dependencies?: Record<string, string>;
-  };
-  for (const name of Object.keys(pkg.dependencies ?? {})) {
-    const link = join(root, 'node_modules', name);
-    await mkdir(dirname(link), { recursive: true });
-    await symlink(join(REPO, 'node_modules', name), link, 'dir');
-  }
+  const installed = await readdir(join(root, 'node_modules')).catch(() => []);
   return {
     name: pkg.name,
     root,
-    n8nDir: join(root, 'dist', 'n8n'),
+    n8nDir: join(root, 'dist'),
+    installed: installed.filter((name) => !name.startsWith('.')),
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
 }

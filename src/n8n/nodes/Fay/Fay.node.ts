@@ -5,7 +5,7 @@ import type {
   INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import type { FayClient } from '../../../core/index.js';
+import type { FayClient } from '../../../core/portable.js';
 import { runConcurrently } from './concurrency.js';
 import { DEFAULT_CONCURRENCY, properties, router } from './description.js';
 import { errorItemJson, toNodeError } from './errors.js';

@@ -4,7 +4,7 @@
 // only, which never contain the API key, and no raw cause is attached.
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { FayError, FayWaitTimeoutError } from '../../../core/index.js';
+import { FayError, FayWaitTimeoutError } from '../../../core/portable.js';
 import { lastStatusNote } from '../../../core/internal.js';
 
 export type NodeError = NodeApiError | NodeOperationError;

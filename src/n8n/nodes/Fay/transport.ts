@@ -1,6 +1,7 @@
-// The n8n transport of the core client: every Fay request goes through n8n's authenticated request
-// helper (so the credential, n8n's proxy settings and request handling apply) and every wait
-// through n8n-workflow's cancellable sleep. Built per execution; nothing outlives it.
+// The core client's host in n8n: every Fay request goes through n8n's authenticated request helper
+// (so the credential, n8n's proxy settings and request handling apply), and every pause, timeout
+// and retry through n8n-workflow's cancellable sleep, the only timer a verified community node
+// may use (no setTimeout, no p-retry). Built per execution; nothing outlives it.
 import type {
   IExecuteFunctions,
   IHttpRequestOptions,
@@ -8,8 +9,14 @@ import type {
   ICredentialDataDecryptedObject,
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
-import { FayClient, type Transport, type TransportResponse } from '../../../core/index.js';
-import { redactError, redactText } from '../../../core/internal.js';
+import {
+  FayClient,
+  retryInTurn,
+  type FayHost,
+  type Transport,
+  type TransportResponse,
+} from '../../../core/portable.js';
+import { PACKAGE_VERSION, redactError, redactText } from '../../../core/internal.js';
 import { withRequestSignal } from './request-signal.js';
 
 export const CREDENTIAL_TYPE = 'fayApi';
@@ -87,17 +94,22 @@ function createN8nTransport(fn: IExecuteFunctions, apiKey?: unknown): Transport 
   };
 }
 
+/** The client's host in n8n: the core's retry policy runs in turn on n8n-workflow's sleep. */
+const N8N_HOST: FayHost = { sleep, timer: sleep, retry: retryInTurn };
+
 /**
  * One client per execution: no key (n8n's helper authenticates; the transport only scrubs it from
- * answers and errors), n8n's sleep, the credential's base URL.
+ * answers and errors), the credential's base URL, n8n as its host.
  */
 export async function createFayClient(fn: IExecuteFunctions): Promise<FayClient> {
   const credentials = await fn.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
   const baseUrl = typeof credentials.baseUrl === 'string' ? credentials.baseUrl : '';
-  return new FayClient({
-    baseUrl: baseUrl.trim() === '' ? undefined : baseUrl,
-    transport: createN8nTransport(fn, credentials.apiKey),
-    sleep,
-    userAgent: 'n8n',
-  });
+  return new FayClient(
+    {
+      baseUrl: baseUrl.trim() === '' ? undefined : baseUrl,
+      transport: createN8nTransport(fn, credentials.apiKey),
+      userAgent: `n8n-nodes-fay/${PACKAGE_VERSION}`,
+    },
+    N8N_HOST,
+  );
 }

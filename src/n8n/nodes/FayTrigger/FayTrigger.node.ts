@@ -12,7 +12,7 @@ import {
   FayError,
   verifyWebhook,
   type FayWebhookEvent,
-} from '../../../core/index.js';
+} from '../../../core/portable.js';
 import { acceptOnce } from './dedupe.js';
 import { readSecrets, withSecrets } from './secrets.js';
 

@@ -9,7 +9,7 @@ import type {
   IHookFunctions,
   IWebhookFunctions,
 } from 'n8n-workflow';
-import { FayError } from '../../../core/index.js';
+import { FayError } from '../../../core/portable.js';
 
 export const CREDENTIAL_TYPE = 'fayApi';
 export const SECRETS_MAX_AGE_MS = 60_000;
@@ -53,14 +53,16 @@ export async function withSecrets<T>(
   const id = fn.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? undefined;
   const entry = id === undefined ? undefined : kept.get(id);
   if (entry) {
+    let refusal: unknown;
     try {
       return verify(entry.secrets);
     } catch (error) {
-      // The trigger answers the sender with this refusal (401 JSON); it never reaches n8n.
-      // eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-      if (!(error instanceof FayError && SECRET_REFUSALS.has(error.code))) throw error;
-      // Perhaps a secret added since: decide with the credential as it is now.
+      refusal = error;
     }
+    // The trigger answers the sender with any other refusal (401 JSON); it never reaches n8n, so
+    // it stays the core's error. A secret refusal may mean a secret added since: decide with the
+    // credential as it is now.
+    if (!(refusal instanceof FayError && SECRET_REFUSALS.has(refusal.code))) throw refusal;
   }
   const secrets = await readSecrets(fn);
   if (id !== undefined) kept.set(id, { secrets, readAtMs: nowMs });

@@ -7,7 +7,7 @@ import type {
   INodePropertyOptions,
   INodeProperties,
 } from 'n8n-workflow';
-import type { FayClient } from '../../../../core/index.js';
+import type { FayClient } from '../../../../core/portable.js';
 
 export interface OperationContext {
   fn: IExecuteFunctions;

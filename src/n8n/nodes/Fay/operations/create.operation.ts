@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { ResearchInput } from '../../../../core/index.js';
+import type { ResearchInput } from '../../../../core/portable.js';
 import type { FayOperation, OperationContext } from './context.js';
 
 export const DEFAULT_MAX_WAIT_SECONDS = 1800;
