@@ -152,6 +152,42 @@ describe('consent page', () => {
     expect(await response.text()).toContain('not one of the redirect URIs it registered');
   });
 
+  it('a loopback IP redirect may name another port (RFC 8252 §7.3); its host and path may not', async () => {
+    const { client_id } = await registerClient(server.url, {
+      redirect_uris: ['http://127.0.0.1/callback'],
+    });
+    const { verifier, challenge } = pkce();
+    const open = (redirect_uri: string) =>
+      fetch(authorizeUrl(server.url, authorizeParams(client_id, challenge, { redirect_uri })), {
+        redirect: 'manual',
+      });
+    for (const other of [
+      'http://127.0.0.2:7000/callback',
+      'http://127.0.0.1:7000/other',
+      'http://localhost:7000/callback',
+    ]) {
+      expect((await open(other)).status, other).toBe(400);
+    }
+    const page = await open('http://127.0.0.1:7000/callback');
+    expect(page.status).toBe(200);
+    const answer = await submitConsent(server.url, {
+      request: requestField(await page.text()),
+      fay_api_key: KEY,
+      decision: 'allow',
+    });
+    const location = new URL(answer.headers.get('location')!);
+    expect(location.host).toBe('127.0.0.1:7000');
+    const code = location.searchParams.get('code')!;
+    const exchanged = await tokenRequest(server.url, {
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      client_id,
+      redirect_uri: 'http://127.0.0.1:7000/callback',
+    });
+    expect(exchanged.status).toBe(200);
+  });
+
   it('an unknown client_id gets an error page, never a redirect', async () => {
     const response = await fetch(
       authorizeUrl(server.url, authorizeParams('fay-mcp.client.AAAA', pkce().challenge)),

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ClientMetadataError, isClientMetadataUrl } from './client-metadata.js';
-import { openRegisteredClient, type OAuthClient } from './clients.js';
+import { isRegisteredRedirect, openRegisteredClient, type OAuthClient } from './clients.js';
 import { consentPage, errorPage, sendPage, type ConsentView } from './consent-page.js';
 import {
   checkResource,
@@ -63,7 +63,7 @@ function chosenRedirectUri(client: OAuthClient, given: string | undefined): stri
     if (client.redirectUris.length === 1) return client.redirectUris[0]!;
     throw new PageError(400, 'The app did not say where to return (redirect_uri is missing).');
   }
-  if (!client.redirectUris.includes(given)) {
+  if (!isRegisteredRedirect(client.redirectUris, given)) {
     throw new PageError(
       400,
       `The app asked to return to ${given}, which is not one of the redirect URIs it registered, ` +

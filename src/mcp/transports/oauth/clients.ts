@@ -56,6 +56,27 @@ export function redirectUriProblem(uri: string): string | undefined {
   return undefined;
 }
 
+/** `uri` without its port when it is an http:// loopback IP address (RFC 8252 §7.3), else itself. */
+function comparable(uri: string): string {
+  if (!URL.canParse(uri)) return uri;
+  const url = new URL(uri);
+  if (url.protocol !== 'http:' || (url.hostname !== '127.0.0.1' && url.hostname !== '[::1]')) {
+    return uri;
+  }
+  url.port = '';
+  return url.href;
+}
+
+/**
+ * Whether `given` is one of the `registered` redirect URIs: the same string, except that a native
+ * app's loopback IP redirect may name any port (RFC 8252 §7.3, OAuth 2.1: the app listens on the
+ * port it gets at the time of the request).
+ */
+export function isRegisteredRedirect(registered: readonly string[], given: string): boolean {
+  const wanted = comparable(given);
+  return registered.some((uri) => comparable(uri) === wanted);
+}
+
 /** The registered client a sealed client_id stands for; throws SealError when it is not one. */
 export function openRegisteredClient(sealer: Sealer, clientId: string): OAuthClient {
   const sealed = sealer.open<RegisteredClient>('client', clientId);
