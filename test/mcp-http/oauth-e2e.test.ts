@@ -31,13 +31,13 @@ import {
   signIn,
   visibleText,
 } from '../support/oauth-sign-in.ts';
-import { stateOf } from '../support/mcp.ts';
 import {
   callTool,
   connectHttp,
   LIST_TOOLS,
   post,
   startHttpServer,
+  stateOf,
   type HttpServerProcess,
 } from '../support/mcp.ts';
 import {
@@ -58,7 +58,8 @@ let fay: FayServer;
 let metadataHost: LoopbackHttpsServer;
 let ours: OAuthDeployment;
 /** Started by the tests that need them; stopped at the end. */
-const others: Array<{ stop(): Promise<unknown>; stderr?: () => string }> = [];
+const others: Array<{ stop(): Promise<unknown> }> = [];
+/** Every fay-mcp process started here: none may write the key to its stderr. */
 const processes: HttpServerProcess[] = [];
 
 beforeAll(async () => {
@@ -96,7 +97,7 @@ afterAll(async () => {
   await fay?.close();
 });
 afterEach(() => {
-  for (const process of processes) expect(process.stderr()).not.toContain(KEY);
+  for (const server of processes) expect(server.stderr()).not.toContain(KEY);
 });
 
 /** Every base64url/base64 piece of a token, decoded: the key must not be readable from any. */
