@@ -8,7 +8,7 @@ const APT_TIMEOUT_MS = 15 * 60_000;
 const SUDO_CHECK_TIMEOUT_MS = 10_000;
 
 /** Runs apt-get as root, or through passwordless sudo; false when neither is possible. */
-export async function aptGet(args: string[]): Promise<boolean> {
+async function aptGet(args: string[]): Promise<boolean> {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   if (process.getuid?.() === 0) {
     await run('apt-get', args, { env, timeout: APT_TIMEOUT_MS });

@@ -44,7 +44,7 @@ export interface ConsentAnswer {
 
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-export function decodeEntities(text: string): string {
+function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
     if (name.startsWith('#x') || name.startsWith('#X'))
       return String.fromCodePoint(parseInt(name.slice(2), 16));
@@ -74,7 +74,7 @@ export const visibleText = (html: string): string =>
   textOf(html.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ''));
 
 /** Reads the consent form: the form holding a password input. Throws when there is none. */
-export function readConsentForm(html: string, pageUrl: URL): ConsentForm {
+function readConsentForm(html: string, pageUrl: URL): ConsentForm {
   for (const match of html.matchAll(/(<form\b[^>]*>)([\s\S]*?)<\/form>/gi)) {
     const body = match[2]!;
     const inputs = [...body.matchAll(/<input\b[^>]*>/gi)].map((m) => attributesOf(m[0]));
@@ -169,7 +169,7 @@ export async function submitConsent(
 }
 
 /** What a client registers: a public client using the code flow and refresh tokens. */
-export function clientMetadataFor(
+function clientMetadataFor(
   redirectUrl: string,
   name = 'Fay OAuth test',
 ): OAuthClientMetadata {
