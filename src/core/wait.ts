@@ -13,7 +13,7 @@ import {
 } from './errors.js';
 import { isTransient } from './retry.js';
 import type { ConversationStatus, Sleep, WaitOptions } from './types.js';
-import { describePause } from './wording.js';
+import { describePause, stopNotConfirmed } from './wording.js';
 
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['COMPLETED', 'FAILED', 'STOPPED']);
 
@@ -39,25 +39,35 @@ export interface WaitDeps {
   maxRetryAfterMs: number;
 }
 
-/** What became of the job after a cancel, as FayAbortedError.jobStop states it. */
-async function stopAfterCancel(deps: WaitDeps, requestId: string): Promise<FayJobStop> {
-  try {
-    await deps.stop(requestId);
-    return 'stopped';
-  } catch (error) {
-    if (error instanceof FayAlreadyFinishedError) return 'already-finished';
-    return error instanceof FayStopNotConfirmedError ? 'not-confirmed' : 'failed';
-  }
+interface CancelOutcome {
+  /** What became of the job, as FayAbortedError.jobStop states it. */
+  jobStop: FayJobStop;
+  /** How the message says it. */
+  note: string;
 }
 
-const JOB_STOP_NOTE: Record<FayJobStop, string> = {
-  stopped: 'the job was stopped.',
-  'already-finished': 'the job had already finished.',
-  'not-confirmed':
-    'the job was asked to stop, but Fay did not confirm it in time: it may still run.',
-  failed: 'stopping the job failed, so it may still run.',
-  'left-running': 'the job keeps running on Fay (stopOnCancel stops it).',
+const LEFT_RUNNING: CancelOutcome = {
+  jobStop: 'left-running',
+  note: 'the job keeps running on Fay (stopOnCancel stops it).',
 };
+
+async function stopAfterCancel(deps: WaitDeps, requestId: string): Promise<CancelOutcome> {
+  try {
+    await deps.stop(requestId);
+    return { jobStop: 'stopped', note: 'the job was stopped.' };
+  } catch (error) {
+    if (error instanceof FayAlreadyFinishedError) {
+      return { jobStop: 'already-finished', note: 'the job had already finished.' };
+    }
+    if (error instanceof FayStopNotConfirmedError) {
+      return {
+        jobStop: 'not-confirmed',
+        note: `${stopNotConfirmed(requestId, error.waitedMs)}.`,
+      };
+    }
+    return { jobStop: 'failed', note: 'stopping the job failed, so it may still run.' };
+  }
+}
 
 /**
  * Resolves with the COMPLETED status. `pollFirst` is false right after a create (the job cannot
@@ -105,9 +115,9 @@ export async function waitUntilFinished(
     if (link.timedOut()) {
       throw new FayWaitTimeoutError(requestId, last?.status ?? null, maxWaitMs as number, checking);
     }
-    const jobStop = stopOnCancel ? await stopAfterCancel(deps, requestId) : 'left-running';
+    const { jobStop, note } = stopOnCancel ? await stopAfterCancel(deps, requestId) : LEFT_RUNNING;
     throw new FayAbortedError(
-      `Waiting for Fay research ${requestId} was cancelled by the caller; ${JOB_STOP_NOTE[jobStop]}`,
+      `Waiting for Fay research ${requestId} was cancelled by the caller; ${note}`,
       { requestId, cause: signal?.reason, jobStop },
     );
   } finally {

@@ -9,11 +9,11 @@ import { readFileSync } from 'node:fs';
 import {
   fixed,
   MCP_BIN,
-  mcpRpc,
+  mcpCall,
   pass,
   percentile,
   spawnFayServer,
-  spawnListening,
+  spawnHttpServer,
   type BenchTable,
 } from './support.ts';
 
@@ -57,7 +57,11 @@ interface Contender {
   getCall: { name: string; arguments: Record<string, unknown> };
 }
 
-const rpc = (url: string, method: string, params?: unknown) => mcpRpc(url, KEY, method, params);
+async function rpc(url: string, method: string, params?: unknown): Promise<string> {
+  const { status, text } = await mcpCall(url, KEY, method, params);
+  if (status !== 200 || !text.includes('"result"')) throw new Error(`${method}: ${status} ${text}`);
+  return text;
+}
 
 function rssKb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+)/m);
@@ -67,8 +71,8 @@ function rssKb(pid: number): number {
 export default async function mcpHttp(): Promise<BenchTable[]> {
   const fay = await spawnFayServer(1500);
   const env = { FAY_BASE_URL: fay.url };
-  const ours = await spawnListening([MCP_BIN, '--http', '--port', '0'], env);
-  const minimal = await spawnListening(['--input-type=module', '-e', MINIMAL_SERVER], env);
+  const ours = await spawnHttpServer([MCP_BIN, '--http', '--port', '0'], env);
+  const minimal = await spawnHttpServer(['--input-type=module', '-e', MINIMAL_SERVER], env);
   try {
     const started = await rpc(ours.url, 'tools/call', {
       name: 'fay_start_research',

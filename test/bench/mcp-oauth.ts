@@ -10,11 +10,11 @@ import { signIn } from '../support/oauth-sign-in.ts';
 import {
   fixed,
   MCP_BIN,
-  mcpRpc,
+  mcpCall,
   pass,
   percentile,
   spawnFayServer,
-  spawnListening,
+  spawnHttpServer,
   type BenchTable,
 } from './support.ts';
 
@@ -26,6 +26,12 @@ const SEQUENTIAL = 1000;
 /** New access tokens (one refresh each) whose first call is measured. */
 const FRESH_TOKENS = 100;
 const SPREAD = SEQUENTIAL / FRESH_TOKENS;
+
+async function listTools(url: string, bearer: string): Promise<void> {
+  const { status, text } = await mcpCall(url, bearer, 'tools/list');
+  if (status !== 200 || !text.includes('"result"'))
+    throw new Error(`tools/list: ${status} ${text}`);
+}
 
 /** A port free right now: the server needs its own URL (FAY_MCP_PUBLIC_URL) before it starts. */
 function freePort(): Promise<number> {
@@ -43,7 +49,7 @@ export default async function mcpOauth(): Promise<BenchTable[]> {
   const fay = await spawnFayServer(1500);
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
-  const server = await spawnListening([MCP_BIN, '--http', '--port', String(port)], {
+  const server = await spawnHttpServer([MCP_BIN, '--http', '--port', String(port)], {
     FAY_BASE_URL: fay.url,
     FAY_MCP_PUBLIC_URL: publicUrl,
     FAY_MCP_OAUTH_SECRETS: SECRET,
@@ -76,8 +82,8 @@ export default async function mcpOauth(): Promise<BenchTable[]> {
     ];
     const times = contenders.map(() => [] as number[]);
     for (let i = 0; i < WARM_UP; i++) {
-      await mcpRpc(server.url, tokens.access_token, 'tools/list');
-      await mcpRpc(server.url, KEY, 'tools/list');
+      await listTools(server.url, tokens.access_token);
+      await listTools(server.url, KEY);
     }
     // Alternating, and the order turning each round, so load from other processes and the cost
     // of going first hit all alike.
@@ -87,7 +93,7 @@ export default async function mcpOauth(): Promise<BenchTable[]> {
         const bearer = contenders[index]!.bearer(round);
         if (bearer === undefined) continue;
         const begun = performance.now();
-        await mcpRpc(server.url, bearer, 'tools/list');
+        await listTools(server.url, bearer);
         times[index]!.push(performance.now() - begun);
       }
     }

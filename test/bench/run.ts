@@ -10,8 +10,10 @@ const BENCHES = [
   './mcp-cold-start.ts',
   './mcp-http.ts',
   './mcp-oauth.ts',
+  './slow-clients.ts',
   './trigger-burst.ts',
   './install-size.ts',
+  './parts.ts',
 ];
 
 const only = process.argv.slice(2);

@@ -35,6 +35,9 @@ export const fixed = (n: number, digits = 1): string => n.toFixed(digits);
 export const pass = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
 
 const SERVER_CLI = fileURLToPath(new URL('../support/fay-server-cli.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The built MCP server, as clients start it. */
+export const MCP_BIN = fileURLToPath(new URL('../../dist/mcp/bin.js', import.meta.url));
 
 export function spawnFayServer(jobMs: number): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, [SERVER_CLI, '--job-ms', String(jobMs)], {
@@ -48,12 +51,8 @@ export function spawnFayServer(jobMs: number): Promise<{ url: string; stop: () =
   });
 }
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** The built fay-mcp (npm run bench builds first). */
-export const MCP_BIN = fileURLToPath(new URL('../../dist/mcp/bin.js', import.meta.url));
-
-/** Starts a server process and resolves once it prints "listening on <url>/mcp". */
-export function spawnListening(
+/** A server process run with `args` that prints "listening on <url>/mcp" on stderr once ready. */
+export function spawnHttpServer(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ url: string; child: ChildProcess }> {
@@ -73,31 +72,29 @@ export function spawnListening(
   });
 }
 
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
 let nextId = 1;
-/** One JSON-RPC request to an MCP endpoint with `bearer`; the answer's text (SSE or JSON). */
-export async function mcpRpc(
+
+/** One JSON-RPC call to an MCP endpoint over HTTP (protocol 2025-11-25) with `key` as the bearer. */
+export async function mcpCall(
   url: string,
-  bearer: string,
+  key: string,
   method: string,
   params?: unknown,
-): Promise<string> {
+): Promise<{ status: number; text: string }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: {
-      authorization: `Bearer ${bearer}`,
+      authorization: `Bearer ${key}`,
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
       'mcp-protocol-version': '2025-11-25',
     },
     body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
   });
-  const text = await response.text();
-  if (!response.ok || !text.includes('"result"'))
-    throw new Error(`${method}: ${response.status} ${text}`);
-  return text;
-}
-
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return { status: response.status, text: await response.text() };
 }

@@ -1,7 +1,7 @@
 // Shared test helpers for the core client: a local Fay server per test, clients wired to it,
 // sleeps that keep tests fast (the injected Sleep is the supported way to do that), and a
 // virtual clock for schedule/budget tests.
-import { afterEach, vi } from 'vitest';
+import { onTestFinished, vi } from 'vitest';
 import { defaultSleep, FayClient } from '../../src/core/index.ts';
 import type { FayClientOptions, Sleep } from '../../src/core/index.ts';
 import { startFayServer } from '../support/fay-server.ts';
@@ -10,15 +10,13 @@ import type { FayServer, FayServerOptions } from '../support/fay-server.ts';
 export const KEY = 'fay_test_key';
 export const UNKNOWN_ID = '123e4567-e89b-42d3-a456-426614174000';
 
-const open: FayServer[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
-
-/** A local Fay server closed after the test. */
+/**
+ * A local Fay server closed when the test ends (registered by this call: importing this file
+ * registers no hook).
+ */
 export async function server(options: FayServerOptions = {}): Promise<FayServer> {
   const s = await startFayServer({ jobDurationMs: 100, ...options });
-  open.push(s);
+  onTestFinished(() => s.close());
   return s;
 }
 

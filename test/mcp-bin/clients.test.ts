@@ -7,9 +7,36 @@ import { loadMcpTools } from '@langchain/mcp-adapters';
 import { ToolMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { LIMIT, partsOf, untilCompleted } from '../support/long-answers.ts';
 import { builtBin, serverEnv, useLocalFay } from '../support/mcp.ts';
 
 const local = useLocalFay();
+
+/** The AI SDK's MCP client on a server process of its own. */
+const aiSdkClient = () =>
+  createMCPClient({
+    transport: new Experimental_StdioMCPTransport({
+      command: process.execPath,
+      args: [builtBin()],
+      env: serverEnv(local.fay.url),
+    }),
+  });
+
+/** A completed research (of the file's session) whose answer comes in many parts. */
+async function longResearch(prompt: string): Promise<{ id: string; parts: number }> {
+  const started = (await local.session.client.callTool({
+    name: 'fay_start_research',
+    arguments: { prompt: `${prompt} [fay:long=600000] [fay:duration=50]` },
+  })) as CallToolResult;
+  const id = partsOf(started).request_id;
+  await untilCompleted(local.fay, id);
+  const first = (await local.session.client.callTool({
+    name: 'fay_get_research',
+    arguments: { request_id: id },
+  })) as CallToolResult;
+  return { id, parts: partsOf(first).parts };
+}
 
 /** How many times `needle` occurs in `haystack`. */
 const occurrences = (haystack: string, needle: string) => haystack.split(needle).length - 1;
@@ -35,6 +62,23 @@ describe('LangChain (@langchain/mcp-adapters)', () => {
     expect(occurrences(modelSees, '# Research: Kelp forests')).toBe(1);
   });
 
+  it('what its model reads of a long answer stays under the limit, part after part', async () => {
+    const { id, parts } = await longResearch('LangChain long');
+    expect(parts).toBeGreaterThan(5);
+    const tool = await langchainTool('fay_get_research');
+    for (const part of [1, 2, parts]) {
+      const message = (await tool.invoke({
+        type: 'tool_call',
+        id: `call-${part}`,
+        name: 'fay_get_research',
+        args: { request_id: id, part },
+      })) as ToolMessage;
+      const modelSees = JSON.stringify(message.content);
+      expect(modelSees.length).toBeLessThan(LIMIT);
+      expect(modelSees).toContain(`part ${part} of ${parts}`);
+    }
+  });
+
   it('an output_schema object passes its own check of the declared schema', async () => {
     const own = await local.ownSession();
     const tool = await langchainTool('fay_start_research', own.client);
@@ -57,13 +101,7 @@ describe('LangChain (@langchain/mcp-adapters)', () => {
 
 describe('AI SDK (@ai-sdk/mcp)', () => {
   it('the output its model reads carries a structured answer once', async () => {
-    const client = await createMCPClient({
-      transport: new Experimental_StdioMCPTransport({
-        command: process.execPath,
-        args: [builtBin()],
-        env: serverEnv(local.fay.url),
-      }),
-    });
+    const client = await aiSdkClient();
     try {
       const tools = await client.tools();
       const research = tools.fay_research;
@@ -88,6 +126,33 @@ describe('AI SDK (@ai-sdk/mcp)', () => {
       ) as { city: string };
       expect(typeof answer.city).toBe('string');
       expect(occurrences(modelSees, answer.city)).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('AI SDK (@ai-sdk/mcp), long answers', () => {
+  it('what its model reads of each part stays under the limit', async () => {
+    const { id, parts } = await longResearch('AI SDK long');
+    const client = await aiSdkClient();
+    try {
+      const get = (await client.tools()).fay_get_research;
+      if (!get?.execute) throw new Error('the AI SDK did not load fay_get_research');
+      for (const part of [1, 2, parts]) {
+        const output: unknown = await get.execute(
+          { request_id: id, part },
+          { toolCallId: `call-${part}`, messages: [] },
+        );
+        const modelOutput = await get.toModelOutput?.({
+          toolCallId: `call-${part}`,
+          input: {},
+          output: output as never,
+        });
+        const modelSees = JSON.stringify(modelOutput ?? output);
+        expect(modelSees.length).toBeLessThan(LIMIT);
+        expect(modelSees).toContain(`part ${part} of ${parts}`);
+      }
     } finally {
       await client.close();
     }

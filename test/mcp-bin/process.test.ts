@@ -71,6 +71,11 @@ describe('configuration', () => {
     [{ FAY_STATUS_CALLS_PER_HOUR: '2.5' }, /FAY_STATUS_CALLS_PER_HOUR must be a whole number/],
     [{ FAY_BASE_URL: 'ftp://example.com' }, /FAY_BASE_URL uses ftp: instead of http or https/],
     [{ FAY_API_KEY: 'two words' }, /Invalid configuration: FAY_API_KEY contains spaces/],
+    [
+      { FAY_MAX_ANSWER_CHARS: '500' },
+      /FAY_MAX_ANSWER_CHARS must be at least 4000: a smaller part holds too little .* \(got "500"\)/,
+    ],
+    [{ FAY_MAX_ANSWER_CHARS: 'lots' }, /FAY_MAX_ANSWER_CHARS must be a whole number/],
   ])('refuses %j at start: message on stderr, exit code 1', async (env, message) => {
     const { code, stdout, stderr } = await runBin(env);
     expect(code).toBe(1);

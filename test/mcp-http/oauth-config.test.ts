@@ -36,10 +36,10 @@ describe('sign-in settings', () => {
 
   it('one without the other is refused, naming the other', () => {
     expect(refusal({ FAY_MCP_PUBLIC_URL: 'https://fay.example.com' })).toMatch(
-      /^FAY_MCP_PUBLIC_URL is set but FAY_MCP_OAUTH_SECRETS is not/,
+      /^Invalid configuration: FAY_MCP_PUBLIC_URL is set but FAY_MCP_OAUTH_SECRETS is not/,
     );
     expect(refusal({ FAY_MCP_OAUTH_SECRETS: SECRET })).toMatch(
-      /^FAY_MCP_OAUTH_SECRETS is set but FAY_MCP_PUBLIC_URL is not/,
+      /^Invalid configuration: FAY_MCP_OAUTH_SECRETS is set but FAY_MCP_PUBLIC_URL is not/,
     );
   });
 
@@ -63,6 +63,20 @@ describe('sign-in settings', () => {
     expect(
       load({ FAY_MCP_PUBLIC_URL: 'http://127.0.0.1:8080', FAY_MCP_OAUTH_SECRETS: SECRET }).ok,
     ).toBe(true);
+  });
+
+  it('reads its variables with the common rules: blank is unset, a bad switch is named', () => {
+    expect(load({ FAY_MCP_PUBLIC_URL: ' ', FAY_MCP_OAUTH_SECRETS: '' }).ok).toBe(true);
+    expect(
+      refusal({
+        FAY_MCP_PUBLIC_URL: 'https://fay.example.com',
+        FAY_MCP_OAUTH_SECRETS: SECRET,
+        FAY_MCP_OAUTH_ALLOW_PRIVATE_METADATA_URLS: 'yes',
+      }),
+    ).toBe(
+      'Invalid configuration: FAY_MCP_OAUTH_ALLOW_PRIVATE_METADATA_URLS must be 1 (tests only: ' +
+        'fetch client metadata documents from loopback or private addresses) or 0 (got "yes").',
+    );
   });
 
   it('refuses sign-in together with a server-held FAY_API_KEY', () => {

@@ -1,5 +1,7 @@
 // The MCP face's folders are floors: a file imports only from its own folder or from a lower
-// floor (src/core, outside src/mcp, is below them all). And no import circles anywhere in src.
+// floor (src/core, outside src/mcp, is below them all). Across src: the core imports no face, a
+// face imports the core only through its entries (index, portable, internal), and there are no
+// import circles.
 // Type-only imports count: a circle through types is still a circle for a reader.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -93,7 +95,45 @@ describe('src/mcp layers', () => {
   });
 });
 
+/** The face a src file belongs to ('core', 'mcp' or 'n8n'). */
+const faceOf = (file: string) => relative(SRC, file).split(/[\\/]/)[0]!;
+
+/**
+ * The core's entries: the public API on Node (index.ts), the same API without Node's facilities
+ * (portable.ts), and what only the faces share with it (internal.ts).
+ */
+const CORE_ENTRIES = ['index.ts', 'portable.ts', 'internal.ts'].map((name) =>
+  join(SRC, 'core', name),
+);
+
 describe('src', () => {
+  it('the core imports no face, and no face imports the other', () => {
+    const offending: string[] = [];
+    for (const [file, imports] of graphOf(filesUnder(SRC))) {
+      for (const { specifier, target } of imports) {
+        const from = faceOf(file);
+        const to = faceOf(target);
+        if (to !== from && to !== 'core') {
+          offending.push(`${relative(ROOT, file)} imports '${specifier}' (${from} → ${to})`);
+        }
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+
+  it('the faces reach the core through its entries only (index.ts, portable.ts, internal.ts)', () => {
+    const offending: string[] = [];
+    for (const [file, imports] of graphOf(filesUnder(SRC))) {
+      if (faceOf(file) === 'core') continue;
+      for (const { specifier, target } of imports) {
+        if (faceOf(target) === 'core' && !CORE_ENTRIES.includes(target)) {
+          offending.push(`${relative(ROOT, file)} imports '${specifier}'`);
+        }
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+
   it('has no import circles', () => {
     const graph = graphOf(filesUnder(SRC));
     const circles: string[] = [];

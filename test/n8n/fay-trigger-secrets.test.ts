@@ -1,42 +1,18 @@
 // The Fay Trigger reads its credential's webhook secrets once per SECRETS_MAX_AGE_MS while it
 // verifies events: a secret added since works at once, a removed one stops within the max age,
 // and a refusal that no secret could change reads nothing.
-import { randomUUID } from 'node:crypto';
-import type { IWebhookFunctions } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { signWebhook, verifyWebhook } from '../../src/core/index.ts';
+import { verifyWebhook } from '../../src/core/index.ts';
 import {
   SECRETS_MAX_AGE_MS,
   credentialsKept,
   withSecrets,
 } from '../../src/n8n/nodes/FayTrigger/secrets.ts';
+import { signedEvent, trigger } from './support/secrets-node.ts';
 
 const NOW_MS = 1_800_000_000_000;
 
-/** A node whose credential holds `secret` (changeable), counting the credential's reads. */
-function trigger(secret: string) {
-  const state = { secret, reads: 0 };
-  const id = randomUUID();
-  const fn = {
-    getNode: () => ({ credentials: { fayApi: { id, name: 'Fay' } } }),
-    getCredentials: async () => {
-      state.reads += 1;
-      return { webhookSecret: state.secret };
-    },
-  } as unknown as IWebhookFunctions;
-  return { fn, state };
-}
-
-function signed(secret: string, createdMs = NOW_MS) {
-  const id = randomUUID();
-  const body = JSON.stringify({
-    id: `evt_${id}`,
-    type: 'Status',
-    created: Math.floor(createdMs / 1000),
-    data: { request_id: id, status: 'PROCESSING' },
-  });
-  return { rawBody: Buffer.from(body), signature: signWebhook(body, secret) };
-}
+const signed = (secret: string, createdMs = NOW_MS) => signedEvent(secret, createdMs);
 
 const verifyAt = (event: ReturnType<typeof signed>, nowMs: number) => (secrets: string[]) =>
   verifyWebhook({ ...event, secrets, nowMs });

@@ -423,6 +423,32 @@ describe('chaos', () => {
   });
 });
 
+describe('long answers', () => {
+  async function markdown(server: FayServer, clock: { t: number }, prompt: string) {
+    const answer = await create(server, { prompt });
+    clock.t += 1500;
+    return (await output(server, answer.json.data.request_id)).json.data.output as string;
+  }
+
+  it('[fay:long=N] answers a Markdown report of at least N characters, the same per prompt', async () => {
+    const { server, clock } = await start();
+    const report = await markdown(server, clock, 'Heat pumps [fay:long=300000]');
+    expect(report.length).toBeGreaterThanOrEqual(300_000);
+    expect(report.length).toBeLessThan(310_000);
+    for (const part of ['\n## ', '\n|---|', '\n```python\n', '\n- **Point', '根据', '👩‍🔬']) {
+      expect(report).toContain(part);
+    }
+    expect(await markdown(server, clock, 'Heat pumps [fay:long=300000]')).toBe(report);
+  });
+
+  it('[fay:longline=N] answers one line of N characters or a little more', async () => {
+    const { server, clock } = await start();
+    const line = await markdown(server, clock, 'One line [fay:longline=100000]');
+    expect(line.length).toBeGreaterThanOrEqual(100_000);
+    expect(line).not.toContain('\n');
+  });
+});
+
 describe('structured output', () => {
   const schema = {
     type: 'object',
@@ -472,6 +498,14 @@ describe('structured output', () => {
     expect(await structured(server, clock, 'EV market 2024')).toEqual(value);
     const status0 = (await status(server, [...server.jobs.keys()][0] ?? '')).json.data;
     expect(status0).toMatchObject({ structured_output: true, output_schema: schema });
+  });
+
+  it('[fay:long=N] grows the first array until the JSON is that long, still matching', async () => {
+    const { server, clock } = await start();
+    const value = await structured(server, clock, 'EV market 2024 [fay:long=200000]');
+    expect(validator.safeParse(value).error).toBeUndefined();
+    expect(JSON.stringify(value).length).toBeGreaterThanOrEqual(200_000);
+    expect(await structured(server, clock, 'EV market 2024 [fay:long=200000]')).toEqual(value);
   });
 
   it('can send the value as a JSON string instead', async () => {

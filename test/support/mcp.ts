@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, onTestFinished, vi } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -148,6 +148,7 @@ export async function inProcessSession(
         baseUrl: config.baseUrl,
         allowInsecureHttp: config.allowInsecureHttp,
         statusCallsPerHour: config.statusCallsPerHour,
+        maxRetryAfterMs: config.callWindowMs,
         transport: fay.transport,
       });
       return fayClient;
@@ -427,6 +428,76 @@ export async function post(
 }
 
 export const LIST_TOOLS = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+
+/** A raw TCP connection to the server of `url`: for clients no HTTP library would imitate. */
+export interface RawConnection {
+  socket: Socket;
+  /** Everything the server sent so far. */
+  received(): string;
+  /** Resolves when the server (or the network) closed the connection. */
+  closed: Promise<void>;
+}
+
+/** Opens a raw connection to the host and port of `url`; destroyed when the test ends. */
+export async function rawConnection(url: string): Promise<RawConnection> {
+  const { hostname, port } = new URL(url);
+  const socket = netConnect({ host: hostname, port: Number(port) });
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  onTestFinished(() => {
+    socket.destroy();
+  });
+  return { socket, received: () => received, closed };
+}
+
+/** The head of an HTTP/1.1 POST to `url` announcing a body of `contentLength` bytes. */
+export function postHead(
+  url: string,
+  contentLength: number,
+  headers: Record<string, string> = {},
+): string {
+  const { host, pathname } = new URL(url);
+  const lines = Object.entries({
+    host,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'content-length': String(contentLength),
+    ...headers,
+  }).map(([name, value]) => `${name}: ${value}`);
+  return `POST ${pathname} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`;
+}
+
+/** Writes `chunk` on `connection` every `everyMs` until it closes (a trickling client). */
+export function trickle(connection: RawConnection, chunk: string, everyMs: number): void {
+  const timer = setInterval(() => connection.socket.write(chunk), everyMs);
+  void connection.closed.then(() => clearInterval(timer));
+  onTestFinished(() => clearInterval(timer));
+}
+
+export interface LocalHttp {
+  fay: FayServer;
+  server: HttpServerProcess;
+}
+
+/** A local Fay server accepting `key`, and `fay-mcp --http` on it with `env`, for the whole file. */
+export function useHttpServer(key: string, env: Record<string, string> = {}): LocalHttp {
+  const local = {} as LocalHttp;
+  beforeAll(async () => {
+    local.fay = await startFayServer({ apiKeys: [key] });
+    local.server = await startHttpServer({ FAY_BASE_URL: local.fay.url, ...env });
+  });
+  afterAll(async () => {
+    await local.server?.stop();
+    await local.fay?.close();
+  });
+  return local;
+}
 
 export interface RoundRobinProxy {
   url: string;

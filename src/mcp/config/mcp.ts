@@ -7,6 +7,7 @@ import { DEFAULT_BASE_URL, FayValidationError } from '../../core/index.js';
 import { validateBaseUrl, validateClientOptions } from '../../core/internal.js';
 import {
   blankToUndefined,
+  flag,
   invalidConfiguration,
   number,
   parseVariables,
@@ -23,9 +24,23 @@ export interface McpConfig {
   callWindowMs: number;
   /** Shared status-call budget per sliding hour (undefined: the core's default). */
   statusCallsPerHour: number | undefined;
+  /**
+   * FAY_MAX_ANSWER_CHARS: the most an answer's part may weigh, in weighted characters (CJK and
+   * emoji count 4, see research/parts.ts); a longer answer comes in parts.
+   */
+  maxAnswerChars: number;
 }
 
 export const DEFAULT_CALL_WINDOW_SECONDS = 45; // under the ~60 s many clients allow a tool call
+
+/**
+ * About 18,000 tokens: with the note and the facts beside it (at most 8,000 more), a whole tool
+ * result stays under 80,000 characters, about 20,000 tokens, below the 25,000 tokens Claude Code
+ * accepts from a tool by default.
+ */
+export const DEFAULT_MAX_ANSWER_CHARS = 72_000;
+/** About 1,000 tokens: smaller parts would take dozens of calls to read one report. */
+const MIN_ANSWER_CHARS = 4_000;
 
 /** Every variable of the server, stdio and HTTP alike (HTTP's own are in http.ts). */
 const envSchema = z.object({
@@ -35,14 +50,9 @@ const envSchema = z.object({
   ),
   // Checked by the core's own rule below (http/https, no credentials, query or fragment).
   FAY_BASE_URL: text(),
-  FAY_ALLOW_INSECURE_HTTP: z.preprocess(
-    blankToUndefined,
-    z
-      .enum(['1', '0', 'true', 'false'], {
-        error:
-          'FAY_ALLOW_INSECURE_HTTP must be 1 (allow an http:// FAY_BASE_URL off this machine) or 0',
-      })
-      .optional(),
+  FAY_ALLOW_INSECURE_HTTP: flag(
+    'FAY_ALLOW_INSECURE_HTTP',
+    'allow an http:// FAY_BASE_URL off this machine',
   ),
   FAY_CALL_WINDOW_SECONDS: number('FAY_CALL_WINDOW_SECONDS', {
     unit: 'seconds',
@@ -50,6 +60,12 @@ const envSchema = z.object({
     max: 3_600,
   }),
   FAY_STATUS_CALLS_PER_HOUR: number('FAY_STATUS_CALLS_PER_HOUR', { unit: 'whole', min: 1 }),
+  FAY_MAX_ANSWER_CHARS: number('FAY_MAX_ANSWER_CHARS', {
+    unit: 'whole',
+    min: MIN_ANSWER_CHARS,
+    max: 100_000_000,
+    belowMin: 'a smaller part holds too little of an answer to be useful',
+  }),
 });
 
 export type ConfigResult = Loaded<McpConfig>;
@@ -91,7 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const parsed = parseVariables(envSchema, env);
   if (!parsed.ok) return { ok: false, message: invalidEnv(parsed.problems) };
   const values = parsed.data;
-  const allowInsecureHttp = ['1', 'true'].includes(values.FAY_ALLOW_INSECURE_HTTP ?? '0');
+  const allowInsecureHttp = values.FAY_ALLOW_INSECURE_HTTP;
   let baseUrl: string;
   try {
     // The core's own rules, so a bad key or URL is refused now rather than at the first call.
@@ -117,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       allowInsecureHttp,
       callWindowMs: (values.FAY_CALL_WINDOW_SECONDS ?? DEFAULT_CALL_WINDOW_SECONDS) * 1000,
       statusCallsPerHour: values.FAY_STATUS_CALLS_PER_HOUR,
+      maxAnswerChars: values.FAY_MAX_ANSWER_CHARS ?? DEFAULT_MAX_ANSWER_CHARS,
     },
   };
 }

@@ -26,10 +26,12 @@ interface NumberRule {
   unit: 'seconds' | 'whole';
   min: number;
   max?: number;
+  /** Why a whole number below `min` is refused, added to its message. */
+  belowMin?: string;
 }
 
 /** An optional number variable, refused with a message that names it and the rule it broke. */
-export function number(name: string, { unit, min, max = Infinity }: NumberRule) {
+export function number(name: string, { unit, min, max = Infinity, belowMin }: NumberRule) {
   if (unit === 'seconds') {
     const what = `${name} must be a number of seconds`;
     return z.preprocess(
@@ -48,10 +50,23 @@ export function number(name: string, { unit, min, max = Infinity }: NumberRule) 
     z.coerce
       .number({ error: whole })
       .int({ error: whole })
-      .min(min, { error: `${name} must be at least ${min}` })
+      .min(min, { error: `${name} must be at least ${min}${belowMin ? `: ${belowMin}` : ''}` })
       .max(max, { error: `${name} must be at most ${max}` })
       .optional(),
   );
+}
+
+/**
+ * An optional switch, 1 or 0 (true or false also read): true when on. `on` says what 1 does, for
+ * the refusal of any other value.
+ */
+export function flag(name: string, on: string) {
+  return z
+    .preprocess(
+      (value) => (typeof value === 'string' ? blankToUndefined(value.trim()) : value),
+      z.enum(['1', '0', 'true', 'false'], { error: `${name} must be 1 (${on}) or 0` }).optional(),
+    )
+    .transform((value) => value === '1' || value === 'true');
 }
 
 export type Loaded<T> = { ok: true; config: T } | { ok: false; message: string };

@@ -54,4 +54,9 @@ export interface ToolContext {
   heartbeatMs: number;
   /** The clock, in epoch milliseconds. */
   now(): number;
+  /**
+   * Aborted when the server shuts down: every wait in flight (fay_research, tasks/result) then
+   * answers at once, as when its window ends.
+   */
+  shutdown: AbortSignal;
 }

@@ -8,7 +8,7 @@ import { CALL_MARGIN_MS, withDeadline } from './deadline.js';
 import { waitWithHeartbeat } from './heartbeat.js';
 import { notAnsweringMessage, stillRunningMessage } from './messages.js';
 import type { Progress } from './progress.js';
-import { completedState } from './read.js';
+import { completedState, researchResult } from './read.js';
 import { stateResult } from './state.js';
 
 export interface FollowOptions {
@@ -36,6 +36,7 @@ export async function createAndFollow(
     const created = await createResearch(ctx, input, deadline);
     const outcome = await waitWithHeartbeat(client, created.requestId, {
       signal,
+      handBack: ctx.shutdown,
       maxWaitMs: options.maxWaitMs - (ctx.now() - startedAt),
       heartbeatMs: ctx.heartbeatMs,
       startedAt,
@@ -44,7 +45,7 @@ export async function createAndFollow(
       onProgress: options.onProgress,
     });
     if (outcome.done) {
-      return stateResult(await completedState(client, outcome.status, signal));
+      return researchResult(ctx, await completedState(ctx, client, outcome.status, signal));
     }
     const seconds = Math.round((ctx.now() - startedAt) / 1000);
     ctx.log.log(

@@ -14,6 +14,8 @@ export const HEARTBEAT_MS = 5_000;
 
 export interface HeartbeatWaitOptions {
   signal?: AbortSignal;
+  /** Ends the wait at once as if maxWaitMs had run out (the server shuts down). */
+  handBack?: AbortSignal;
   /** Give up waiting (without stopping the job) after this long. */
   maxWaitMs: number;
   heartbeatMs: number;
@@ -31,7 +33,7 @@ export type WaitOutcome =
 
 /**
  * Waits for a job just created. Resolves with the COMPLETED status, or `done: false` when
- * `maxWaitMs` ran out first. Throws the core's errors (failed, stopped, aborted, …). The remote
+ * `maxWaitMs` ran out (or `handBack` fired) first. Throws the core's errors (failed, stopped, aborted, …). The remote
  * job is never stopped here.
  */
 export async function waitWithHeartbeat(
@@ -45,8 +47,9 @@ export async function waitWithHeartbeat(
   beat();
   const heartbeat = setInterval(beat, options.heartbeatMs);
   try {
+    const signals = [options.signal, options.handBack].filter((s) => s !== undefined);
     const status = await client.waitForCompletion(requestId, {
-      signal: options.signal,
+      signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
       // A job just created cannot be done yet: one status call saved per research.
       justCreated: true,
       // A slow create may have spent the window already; the core takes only positive waits.
@@ -61,6 +64,9 @@ export async function waitWithHeartbeat(
   } catch (error) {
     if (error instanceof FayWaitTimeoutError) {
       return { done: false, lastStatus: last, answered: !error.checkPending };
+    }
+    if (options.handBack?.aborted && !options.signal?.aborted) {
+      return { done: false, lastStatus: last, answered: true };
     }
     throw error;
   } finally {

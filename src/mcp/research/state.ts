@@ -7,6 +7,14 @@ import { FayError, type ConversationStatus, type JobStatus } from '../../core/in
 import { MissingApiKeyError } from '../config/index.js';
 import type { ToolContext } from './context.js';
 import { FayNotAnsweringError } from './deadline.js';
+import { noSuchPart, partNote } from './messages.js';
+import type { SplitAnswer } from './parts.js';
+
+/**
+ * The most a part's note may weigh (research/parts.ts's weight): with the facts twice (about 600
+ * characters) and the result's JSON around them, a result is at most its part plus 8,000.
+ */
+const NOTE_MAX_WEIGHT = 6_000;
 
 // The answer (Markdown, or the JSON value as JSON text) is in the result's text only, never in
 // structuredContent: clients fold the two differently (LangChain's adapter has attached
@@ -19,12 +27,25 @@ export const researchFacts = z.object({
     .string()
     .describe(
       'The job state: PENDING, PROCESSING, COMPLETED, FAILED or STOPPED. Once COMPLETED, the ' +
-        'answer is the text of this result.',
+        'answer (or, when it comes in parts, part `part` of it) is the first text of this result.',
     ),
   error_message: z.string().optional().describe('Once FAILED: why, as Fay reported it.'),
   created_at: z.string().optional().describe('When the job was created (ISO 8601), if known.'),
   started_at: z.string().optional().describe('When Fay started it, if known.'),
   completed_at: z.string().optional().describe('When it finished, if known.'),
+  part: z
+    .int()
+    .optional()
+    .describe(
+      'When the answer is too long for one result: which part of it this result holds (1-based).',
+    ),
+  parts: z
+    .int()
+    .optional()
+    .describe(
+      'When the answer is too long for one result: how many parts it has. Get part k with ' +
+        'fay_get_research, request_id and part k.',
+    ),
 });
 
 export type ResearchFacts = z.output<typeof researchFacts>;
@@ -53,11 +74,6 @@ export function stateFromStatus(status: ConversationStatus): ResearchState {
   };
 }
 
-/** Markdown stays as is; structured output is shown as indented JSON. */
-function outputText(output: unknown): string {
-  return typeof output === 'string' ? output : JSON.stringify(output, null, 2);
-}
-
 function factsOf(state: ResearchState): ResearchFacts {
   const facts: ResearchFacts = { request_id: state.request_id, status: state.status };
   if (state.error_message !== undefined) facts.error_message = state.error_message;
@@ -69,22 +85,51 @@ function factsOf(state: ResearchState): ResearchFacts {
 }
 
 /**
- * A successful tool result: first what the model should read (the answer once COMPLETED, else
- * what happened and what to do next), then the facts, as structuredContent and as JSON text.
+ * A successful tool result without an answer: what happened and what to do next, then the
+ * facts, as structuredContent and as JSON text. (A COMPLETED research's is partResult.)
  */
 export function stateResult(state: ResearchState): CallToolResult {
-  const text =
-    state.status === 'COMPLETED' && state.output !== undefined
-      ? outputText(state.output)
-      : (state.message ?? `Research ${state.request_id} is ${state.status}.`);
-  const facts = factsOf(state);
+  return factsResult(state.message ?? `Research ${state.request_id} is ${state.status}.`, [
+    factsOf(state),
+  ]);
+}
+
+function factsResult(text: string, [facts, note]: [ResearchFacts, string?]): CallToolResult {
   return {
     content: [
       { type: 'text', text },
+      ...(note === undefined ? [] : [{ type: 'text' as const, text: note }]),
       { type: 'text', text: JSON.stringify(facts) },
     ],
     structuredContent: facts,
   };
+}
+
+/**
+ * A COMPLETED research's result: part `part` of its answer as the first text, exactly; when the
+ * answer has more than one part, a note (which part, how to get the next; part 1's also outlines
+ * the answer) and `part` and `parts` in the facts. A short answer is one part, shown as it always
+ * was. A part past the last is an error result that says how many there are.
+ */
+export function partResult(state: ResearchState, split: SplitAnswer, part = 1): CallToolResult {
+  const parts = split.parts.length;
+  const text = split.parts[part - 1];
+  if (text === undefined) {
+    return {
+      isError: true,
+      content: [{ type: 'text', text: noSuchPart(state.request_id, part, parts) }],
+    };
+  }
+  if (parts === 1) return factsResult(text, [factsOf(state)]);
+  const note = partNote({
+    requestId: state.request_id,
+    part,
+    parts,
+    outline: part === 1 ? split.outline : [],
+    structured: typeof state.output !== 'string',
+    maxWeight: NOTE_MAX_WEIGHT,
+  });
+  return factsResult(text, [{ ...factsOf(state), part, parts }, note]);
 }
 
 // Failures worth a log line (bugs and infrastructure), not an assistant's or user's mistake.

@@ -50,7 +50,7 @@ export function registerResearchResource(server: McpServer, ctx: ToolContext): v
       try {
         const client = await ctx.client();
         const state = await withDeadline(ctx.config.callWindowMs, extra.signal, ({ signal }) =>
-          readResearch(client, requestId, signal),
+          readResearch(ctx, client, requestId, signal),
         );
         return {
           contents: [

@@ -26,6 +26,8 @@ export function fayClient(config: McpConfig, apiKey: string, sleep?: Sleep): Fay
     allowInsecureHttp: config.allowInsecureHttp,
     statusCallsPerHour: config.statusCallsPerHour,
     userAgent: `fay-mcp/${PACKAGE_VERSION}`,
+    // A call answers within its window: a longer Retry-After is said at once, not slept on.
+    maxRetryAfterMs: config.callWindowMs,
     ...(sleep ? { sleep } : {}),
   });
 }

@@ -7,6 +7,7 @@ import type { McpConfig } from '../config/index.js';
 import { ResearchLog, type ToolContext } from '../research/context.js';
 import { HEARTBEAT_MS } from '../research/heartbeat.js';
 import { registerResearchResource } from '../resources/research.js';
+import { registerTaskMethods } from '../tasks/methods.js';
 import { FayTaskStore } from '../tasks/store.js';
 import { registerTools } from '../tools/registry.js';
 import { lazyClient } from './clients.js';
@@ -20,7 +21,8 @@ const INSTRUCTIONS =
   'wait; if it returns a request_id with a status instead of an answer, the research is still ' +
   'running: call fay_get_research with that request_id a minute or two later. Use ' +
   'fay_start_research to run researches in the background, and fay_stop_research only to ' +
-  'abandon one for good.';
+  'abandon one for good. A long answer comes in parts; each result says which part it holds ' +
+  'and how to read the next with fay_get_research.';
 
 /** How a server is built; every option has its production default. */
 export interface ServerOptions {
@@ -37,6 +39,8 @@ export interface ServerOptions {
   now?: () => number;
   /** How the default client sleeps between polls and retries (default: the core's timers). */
   sleep?: Sleep;
+  /** Aborted when the server shuts down: the waits in flight answer at once (default: never). */
+  shutdown?: AbortSignal;
 }
 
 export function createServer(config: McpConfig, options: ServerOptions = {}): FayMcpServer {
@@ -47,6 +51,7 @@ export function createServer(config: McpConfig, options: ServerOptions = {}): Fa
   // The store needs the logger, which needs the server: it reaches the logger when it logs.
   const taskStore = new FayTaskStore({
     client,
+    config,
     describe,
     now,
     log: { log: (level, text) => ctx.log.log(level, text) },
@@ -71,10 +76,12 @@ export function createServer(config: McpConfig, options: ServerOptions = {}): Fa
     describe,
     now,
     heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
+    shutdown: options.shutdown ?? new AbortController().signal,
     researches: new ResearchLog(() => server.sendResourceListChanged()),
     log: createLogger(server, redact),
   };
   registerTools(server, ctx);
   registerResearchResource(server, ctx);
+  registerTaskMethods(server.server, taskStore, ctx);
   return server;
 }

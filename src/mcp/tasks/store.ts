@@ -2,7 +2,7 @@
 // request_id, and every answer is read from Fay with the caller's key. So any replica (or a
 // restarted server) serves tasks/get, tasks/result and tasks/cancel for any task, nothing is held in
 // memory between requests, and a key that did not start the job gets "task not found" (Fay answers
-// 404 for another account's request_id). The SDK serves those methods straight from this store.
+// 404 for another account's request_id). methods.ts answers those methods from this store.
 //
 // What it cannot promise: tasks/list lists nothing (no replica knows which tasks a caller made;
 // keep the ids), and a task has no expiry of ours (ttl null: it lasts as long as Fay keeps the job).
@@ -22,20 +22,20 @@ import {
   FayResearchFailedError,
   FayStopNotConfirmedError,
   FayValidationError,
-  STOP_CONFIRM_TIMEOUT_MS,
+  type JobStatus,
 } from '../../core/index.js';
 import type { ToolContext } from '../research/context.js';
-import { readResearch } from '../research/read.js';
-import { errorResult, stateResult } from '../research/state.js';
+import { readResearch, researchResult } from '../research/read.js';
+import { errorResult } from '../research/state.js';
 import { stopResearch } from '../research/stop.js';
-import { taskOf, taskOfStatus } from './task.js';
+import { taskOf, taskOfStatus, taskStatusOf } from './task.js';
 
 /** What the store reads Fay with, says things with and tells the time by. */
-export type TaskStoreContext = Pick<ToolContext, 'client' | 'log' | 'describe' | 'now'>;
+export type TaskStoreContext = Pick<ToolContext, 'client' | 'config' | 'log' | 'describe' | 'now'>;
 
 /**
- * A task read this recently is answered again without asking Fay: the SDK's tasks/result reads the
- * task twice in a row each round, and tasks/cancel reads it before and after the stop.
+ * A task read this recently is answered again without asking Fay: reads in quick succession (a
+ * tasks/get right after another, the SDK's own reads around a task call) spend one status call.
  */
 const REREAD_AFTER_MS = 1_000;
 
@@ -48,7 +48,7 @@ export class FayTaskStore implements TaskStore {
    */
   readonly #cancelled = new Map<string, Task>();
   /** The last task read from Fay, and when (see REREAD_AFTER_MS; the cancelled task's dates). */
-  #lastRead: { task: Task; at: number } | undefined;
+  #lastRead: { task: Task; status: JobStatus; at: number } | undefined;
 
   constructor(ctx: TaskStoreContext) {
     this.#ctx = ctx;
@@ -60,39 +60,60 @@ export class FayTaskStore implements TaskStore {
   }
 
   async getTask(taskId: string): Promise<Task | null> {
-    const cancelled = this.#cancelled.get(taskId);
-    if (cancelled) return cancelled;
-    const recent = this.#lastRead;
-    if (recent?.task.taskId === taskId && this.#ctx.now() - recent.at < REREAD_AFTER_MS) {
-      return recent.task;
-    }
     try {
-      const now = this.#ctx.now();
-      const task = taskOfStatus(await (await this.#ctx.client()).getStatus(taskId), now);
-      this.#lastRead = { task, at: now };
-      return task;
+      return (await this.readTask(taskId))?.task ?? null;
     } catch (error) {
-      // Not a request_id, or not one this key may read: the same answer, no task.
-      if (error instanceof FayNotFoundError || error instanceof FayValidationError) return null;
       throw new McpError(ErrorCode.InternalError, this.#ctx.describe(error));
     }
   }
 
-  /** The result a plain fay_research call would give for the job in its final state. */
-  async getTaskResult(taskId: string): Promise<CallToolResult> {
+  /**
+   * The task and its job's status, read from Fay (or as cancelled here, or read under a second
+   * ago); null for an id this key cannot read. Fay's failures are thrown as they are.
+   */
+  async readTask(
+    taskId: string,
+    signal?: AbortSignal,
+  ): Promise<{ task: Task; status: JobStatus } | null> {
+    const cancelled = this.#cancelled.get(taskId);
+    if (cancelled) return { task: cancelled, status: 'STOPPED' };
+    const recent = this.#lastRead;
+    if (recent?.task.taskId === taskId && this.#ctx.now() - recent.at < REREAD_AFTER_MS) {
+      return recent;
+    }
     try {
-      const state = await readResearch(await this.#ctx.client(), taskId);
+      const now = this.#ctx.now();
+      const status = await (await this.#ctx.client()).getStatus(taskId, { signal });
+      this.#lastRead = { task: taskOfStatus(status, now), status: status.status, at: now };
+      return this.#lastRead;
+    } catch (error) {
+      // Not a request_id, or not one this key may read: the same answer, no task.
+      if (error instanceof FayNotFoundError || error instanceof FayValidationError) return null;
+      throw error;
+    }
+  }
+
+  getTaskResult(taskId: string): Promise<CallToolResult> {
+    return this.readTaskResult(taskId);
+  }
+
+  /** The result a plain fay_research call would give for the job in its final state. */
+  async readTaskResult(taskId: string, signal?: AbortSignal): Promise<CallToolResult> {
+    try {
+      const state = await readResearch(this.#ctx, await this.#ctx.client(), taskId, signal);
       if (state.status === 'FAILED') {
         return errorResult(
           this.#ctx,
           new FayResearchFailedError(taskId, state.error_message ?? null),
         );
       }
-      return stateResult(state);
+      return researchResult(this.#ctx, state);
     } catch (error) {
       if (error instanceof FayNotFoundError || error instanceof FayValidationError) {
         throw new McpError(ErrorCode.InvalidParams, `Task not found: ${taskId}`);
       }
+      // Cut short by the caller's deadline: the caller words it (tasks/methods.ts).
+      if (signal?.aborted) throw error;
       return errorResult(this.#ctx, error);
     }
   }
@@ -100,39 +121,56 @@ export class FayTaskStore implements TaskStore {
   /** Fay keeps the result: nothing to store. */
   async storeTaskResult(_taskId: string, _status: Task['status'], _result: Result): Promise<void> {}
 
+  /** Changes come only through cancel (tasks/cancel, tasks/methods.ts). */
+  async updateTaskStatus(_taskId: string, _status: Task['status']): Promise<void> {}
+
   /**
-   * The only change a client makes is tasks/cancel: it stops the Fay job (for at most the stop's
-   * own bound) and answers how that went. A failed or unconfirmed stop still cancels the task and
-   * says what to do about the job.
+   * tasks/cancel: stops the Fay job first (a status read that hangs must not keep the stop from
+   * being sent), within `signal` and the stop's own bound, and answers how that went. A failed or
+   * unconfirmed stop still cancels the task and says what to do about the job; a job that had
+   * already finished is left as it is (a terminal task cannot be cancelled).
    */
-  async updateTaskStatus(taskId: string, status: Task['status']): Promise<void> {
-    if (status !== 'cancelled') return;
+  async cancel(taskId: string, signal: AbortSignal): Promise<Task> {
     const read = this.#lastRead?.task.taskId === taskId ? this.#lastRead.task : undefined;
     this.#lastRead = undefined;
+    const client = await this.#ctx.client();
     let message: string;
     try {
-      // The stop is bounded by the core (STOP_CONFIRM_TIMEOUT_MS); so is the status read after an
-      // "already finished" answer, by this signal.
-      const bound = AbortSignal.timeout(2 * STOP_CONFIRM_TIMEOUT_MS);
-      const state = await stopResearch(await this.#ctx.client(), taskId, bound);
-      // It had finished meanwhile (COMPLETED or FAILED): nothing was cancelled, and later reads
-      // show the job as it is, so its answer can still be fetched.
-      if (state.status !== 'STOPPED') return;
+      const state = await stopResearch(client, taskId, signal);
+      if (state.status !== 'STOPPED') {
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `Cannot cancel task in terminal status: ${taskStatusOf(state.status)}`,
+        );
+      }
       message = `Cancelled; Fay research ${taskId} is ${state.status}.`;
     } catch (error) {
+      if (error instanceof McpError) throw error;
+      if (error instanceof FayNotFoundError || error instanceof FayValidationError) {
+        throw new McpError(ErrorCode.InvalidParams, `Task not found: ${taskId}`);
+      }
       message =
         error instanceof FayStopNotConfirmedError
           ? `Cancelled, but ${this.#ctx.describe(error)}`
           : `Cancelled, but stopping Fay research ${taskId} failed: ${this.#ctx.describe(error)} Stop it with fay_stop_research.`;
       this.#ctx.log.log('warning', message);
     }
+    // The task's dates, read after the stop when Fay answers in time.
+    const createdAt =
+      read?.createdAt ??
+      (await client.getStatus(taskId, { signal }).then(
+        (status) => status.createdAt,
+        () => null,
+      ));
     const at = this.#ctx.now();
     const now = new Date(at).toISOString();
-    this.#cancelled.set(taskId, {
-      ...taskOf({ requestId: taskId, status: 'STOPPED', createdAt: read?.createdAt ?? now }, at),
+    const task = {
+      ...taskOf({ requestId: taskId, status: 'STOPPED', createdAt: createdAt ?? now }, at),
       lastUpdatedAt: now,
       statusMessage: message,
-    });
+    };
+    this.#cancelled.set(taskId, task);
+    return task;
   }
 
   /** No replica knows which tasks a caller made: the list is empty (see the file comment). */

@@ -11,6 +11,11 @@ const TASK_STATUS: Record<JobStatus, Task['status']> = {
   STOPPED: 'cancelled',
 };
 
+/** The task status of a Fay job status. */
+export function taskStatusOf(status: JobStatus): Task['status'] {
+  return TASK_STATUS[status] ?? 'working';
+}
+
 /** The task of a Fay job in the given state, as seen at `now` (epoch milliseconds). */
 export function taskOf(
   job: {
@@ -24,7 +29,7 @@ export function taskOf(
   const createdAt = job.createdAt ?? new Date(now).toISOString();
   return {
     taskId: job.requestId,
-    status: TASK_STATUS[job.status] ?? 'working',
+    status: taskStatusOf(job.status),
     statusMessage: `Fay research ${job.requestId} is ${job.status}.`,
     createdAt,
     lastUpdatedAt: job.updatedAt ?? createdAt,

@@ -67,6 +67,17 @@ export const requestIdInput = z.object({
     .describe('The request_id (a UUID) returned by fay_research or fay_start_research.'),
 });
 
+export const getResearchInput = requestIdInput.extend({
+  part: z
+    .int({ error: 'part must be a whole number: parts are numbered 1, 2, 3…' })
+    .min(1, { error: 'part must be 1 or more: parts are numbered from 1.' })
+    .optional()
+    .describe(
+      'Which part of a long answer to return (default 1). An answer too long for one result ' +
+        'comes in parts; every result of such an answer says how many there are.',
+    ),
+});
+
 export type ResearchArgs = z.output<typeof researchInput>;
 
 /** The core's input for validated fay_research / fay_start_research arguments. */

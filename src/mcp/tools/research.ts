@@ -28,7 +28,9 @@ function description(ctx: ToolContext): string {
     'research takes from tens of seconds to several minutes; this call waits up to ' +
     `${windowSeconds} s. If the answer is not ready by then, it returns the request_id and ` +
     'the status (not an error): the research keeps running, and fay_get_research with that ' +
-    'request_id returns the answer later.'
+    'request_id returns the answer later. An answer too long for one result comes in parts: ' +
+    'this call returns part 1 with an outline, and fay_get_research with the request_id and ' +
+    'part reads the others.'
   );
 }
 

@@ -1,29 +1,46 @@
 // fay-mcp over stdio: one server for the life of the connection. stdout carries JSON-RPC only;
 // every diagnostic goes to stderr.
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { McpConfig } from '../config/index.js';
 import { createServer } from '../server/create-server.js';
 import { redactMessage } from '../server/redact.js';
 
-/** The key is scrubbed from anything sent (server/redact.ts). */
-class RedactingStdioTransport extends StdioServerTransport {
+/**
+ * The key is scrubbed from anything sent (server/redact.ts). While stdout is full (a client that
+ * has stopped reading), stdin is not read: requests wait in the pipe rather than as answers in
+ * memory, and every send waits for the one drain (not a listener each).
+ */
+class StdioTransport extends StdioServerTransport {
   readonly #apiKey: string | undefined;
+  #drained: Promise<void> | undefined;
 
   constructor(apiKey: string | undefined) {
-    super();
+    super(process.stdin, process.stdout);
     this.#apiKey = apiKey;
   }
 
   override send(message: JSONRPCMessage): Promise<void> {
-    return super.send(redactMessage(message, this.#apiKey));
+    const written = process.stdout.write(serializeMessage(redactMessage(message, this.#apiKey)));
+    if (!written && this.#drained === undefined) {
+      process.stdin.pause();
+      this.#drained = new Promise((resolve) =>
+        process.stdout.once('drain', () => {
+          this.#drained = undefined;
+          process.stdin.resume();
+          resolve();
+        }),
+      );
+    }
+    return this.#drained ?? Promise.resolve();
   }
 }
 
 /** Serves until the client closes stdin (exit 0) or stdin can no longer be read (exit 1). */
 export async function serveStdio(config: McpConfig): Promise<void> {
   const server = createServer(config);
-  const transport = new RedactingStdioTransport(config.apiKey);
+  const transport = new StdioTransport(config.apiKey);
   let shuttingDown = false;
   let lastError: Error | undefined;
   // Set before connect, which chains the SDK's own handlers after these.

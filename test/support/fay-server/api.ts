@@ -1,5 +1,13 @@
 // The four endpoints' logic: auth, rate limit, validation and job changes. No sockets here.
-import { createJob, isFinal, isoTimestamp, stateAt, statusPayload } from './jobs.ts';
+import {
+  createJob,
+  isFinal,
+  isoTimestamp,
+  parseDirectives,
+  stateAt,
+  statusPayload,
+} from './jobs.ts';
+import { longLine, longMarkdown } from './long-output.ts';
 import { markdownOutput, structuredOutput } from './output.ts';
 import { RateLimiter, rateLimitReply } from './rate-limit.ts';
 import { fail, ok, type Reply } from './reply.ts';
@@ -43,8 +51,13 @@ export function bearerKey(authorization: string | undefined): string | undefined
 
 /** The job's answer in `output`: Markdown, or the schema-shaped value (optionally as a JSON string). */
 export function jobOutput(job: Job, options: FayServerOptions): unknown {
-  if (!job.structuredOutput || !job.outputSchema) return markdownOutput(job.prompt);
-  const value = structuredOutput(job.prompt, job.outputSchema);
+  const { longChars, longLineChars } = parseDirectives(job.prompt);
+  if (!job.structuredOutput || !job.outputSchema) {
+    if (longLineChars !== undefined) return longLine(job.prompt, longLineChars);
+    if (longChars !== undefined) return longMarkdown(job.prompt, longChars);
+    return markdownOutput(job.prompt);
+  }
+  const value = structuredOutput(job.prompt, job.outputSchema, longChars);
   return options.structuredOutputAs === 'string' ? JSON.stringify(value) : value;
 }
 

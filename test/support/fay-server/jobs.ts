@@ -15,14 +15,23 @@ interface Directives {
   fail: boolean;
   never: boolean;
   durationMs: number | undefined;
+  /** [fay:long=N]: an answer of at least N characters (Markdown report, or a long JSON value). */
+  longChars: number | undefined;
+  /** [fay:longline=N]: a Markdown answer that is one line of N characters. */
+  longLineChars: number | undefined;
 }
 
 export function parseDirectives(prompt: string): Directives {
-  const duration = /\[fay:duration=(\d+)\]/i.exec(prompt);
+  const number = (name: string) => {
+    const found = new RegExp(`\\[fay:${name}=(\\d+)\\]`, 'i').exec(prompt);
+    return found ? Number(found[1]) : undefined;
+  };
   return {
     fail: /\[fay:fail\]/i.test(prompt),
     never: /\[fay:never\]/i.test(prompt),
-    durationMs: duration ? Number(duration[1]) : undefined,
+    durationMs: number('duration'),
+    longChars: number('long'),
+    longLineChars: number('longline'),
   };
 }
 

@@ -136,7 +136,43 @@ function valueFor(schema: unknown, name: string, random: Random, depth: number):
   }
 }
 
-/** A JSON value matching `schema` (objects, arrays, strings, numbers, booleans, enums), stable per prompt. */
-export function structuredOutput(prompt: string, schema: Schema): unknown {
-  return valueFor(schema, '', randomFromText(prompt), 0);
+/**
+ * A JSON value matching `schema` (objects, arrays, strings, numbers, booleans, enums), stable per
+ * prompt. With `minChars`, its first array (the value itself, or a top-level property) takes more
+ * items (up to maxItems) until the value's JSON text is at least that long.
+ */
+export function structuredOutput(prompt: string, schema: Schema, minChars = 0): unknown {
+  const random = randomFromText(prompt);
+  const value = valueFor(schema, '', random, 0);
+  const grown = minChars > 0 ? growable(value, schema) : undefined;
+  if (grown) {
+    const { items, itemSchema, max, name } = grown;
+    let size = JSON.stringify(value).length;
+    while (size < minChars && items.length < max) {
+      const item = valueFor(itemSchema, name, random, 1);
+      items.push(item);
+      size += JSON.stringify(item).length + 1;
+    }
+  }
+  return value;
+}
+
+function growable(value: unknown, schema: Schema) {
+  const arrayOf = (items: unknown, sub: unknown, name: string) =>
+    Array.isArray(items) && isSchema(sub)
+      ? {
+          items: items as unknown[],
+          itemSchema: sub.items,
+          max: typeof sub.maxItems === 'number' ? sub.maxItems : Infinity,
+          name,
+        }
+      : undefined;
+  if (Array.isArray(value)) return arrayOf(value, schema, '');
+  if (!isSchema(value) || !isSchema(schema.properties)) return undefined;
+  const properties = schema.properties;
+  for (const key of Object.keys(value)) {
+    const found = arrayOf(value[key], properties[key], key);
+    if (found) return found;
+  }
+  return undefined;
 }

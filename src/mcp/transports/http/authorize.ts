@@ -1,5 +1,5 @@
 // Who is calling: the Fay key a request acts with, and the client for that key. A server that
-// holds FAY_API_KEY accepts its FAY_MCP_TOKEN bearers (or anyone, on loopback without tokens);
+// holds FAY_API_KEY accepts its FAY_MCP_TOKEN bearers (config/http.ts requires them with a key);
 // one without a key takes each caller's own key as the bearer, or, with sign-in on, the key sealed
 // in a signed-in caller's access token. Anything else is a 401 Refusal (its cause, when it is an
 // OAuth error, goes into WWW-Authenticate).
@@ -58,7 +58,7 @@ function signedInCaller(config: McpConfig, oauth: OAuthServer, bearer: string): 
     return ownKeyCaller(config, oauth.verifyAccessToken(bearer).key, 'sign-in');
   } catch (error) {
     if (!(error instanceof InvalidTokenError)) throw error;
-    throw new Refusal(401, `${error.message} Sign in again.`, {}, error);
+    throw new Refusal(401, `${error.message} Sign in again.`, {}, { cause: error });
   }
 }
 
@@ -74,7 +74,6 @@ export function authorizer(
     // Server-held key: one client, one status budget for every caller.
     const held: Caller = { key: apiKey, client: lazyClient(config), keySource: 'server' };
     return (req) => {
-      if (tokens.length === 0) return held; // loopback without tokens
       const bearer = bearerOf(req);
       if (bearer !== undefined && isOneOf(bearer, tokens)) return held;
       throw new Refusal(

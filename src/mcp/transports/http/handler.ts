@@ -1,11 +1,13 @@
 // The HTTP request handler: /healthz, then sign-in's own routes when it is on (oauth/router.ts),
-// then for /mcp the guards (Host, Origin and CORS), the method, authorization and the in-flight
-// cap, each throwing a Refusal; one catch writes the refusal (with WWW-Authenticate on a 401) or
-// a 500.
+// then for /mcp the guards (Host, Origin and CORS), the method, authorization, the body (read in
+// full before the request counts in flight), the batch rule and the in-flight cap, each throwing a
+// Refusal; one catch writes the refusal (with WWW-Authenticate on a 401) or a 500.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PACKAGE_VERSION } from '../../../core/internal.js';
 import type { HttpConfig, McpConfig } from '../../config/index.js';
 import type { Caller } from './authorize.js';
+import { callsIn } from './batch.js';
+import { readJsonBody } from './body.js';
 import { checkHost, corsHeaders, PREFLIGHT_HEADERS } from './guards.js';
 import type { InFlight } from './in-flight.js';
 import { serveMcp } from './mcp.js';
@@ -48,7 +50,7 @@ function fail(res: ServerResponse, error: unknown, oauth: OAuthServer | undefine
   if (error instanceof Refusal) {
     const challenge: Record<string, string> =
       error.status === 401 ? { 'www-authenticate': challengeOf(error, oauth) } : {};
-    const body = { jsonrpc: '2.0', error: { code: -32000, message: error.message }, id: null };
+    const body = { jsonrpc: '2.0', error: { code: error.code, message: error.message }, id: null };
     answer(res, error.status, body, { ...error.headers, ...challenge });
     return;
   }
@@ -84,8 +86,11 @@ async function route(req: IncomingMessage, res: ServerResponse, parts: HandlerPa
     });
   }
   const caller = parts.authorize(req);
-  parts.inFlight.admit();
-  await serveMcp(req, res, parts.config, caller, parts.inFlight);
+  // Full or draining: said before the body is read.
+  parts.inFlight.admit(1);
+  const body = await readJsonBody(req);
+  const calls = callsIn(body, req.headers['mcp-protocol-version']);
+  await serveMcp(req, res, { config: parts.config, caller, inFlight: parts.inFlight, body, calls });
 }
 
 export function createHandler(parts: HandlerParts) {

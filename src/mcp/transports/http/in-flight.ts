@@ -1,12 +1,12 @@
-// The requests in flight: a cap (503 past it) and the drain on shutdown (503 to new requests,
-// then wait until those in flight have answered).
+// The calls in flight: a cap (503 past it) and the drain on shutdown (503 to new requests, the
+// waits in flight told to answer now, then wait until every request in flight has answered).
 import type { ServerResponse } from 'node:http';
 import { Refusal } from './refusal.js';
 
 export class InFlight {
   readonly #max: number;
+  readonly #shutdown = new AbortController();
   #count = 0;
-  #draining = false;
   #onIdle = () => {};
 
   constructor(max: number) {
@@ -14,18 +14,29 @@ export class InFlight {
   }
 
   get draining(): boolean {
-    return this.#draining;
+    return this.#shutdown.signal.aborted;
   }
 
-  /** Throws the 503 a request gets while the server drains or is full. */
-  admit(): void {
-    if (this.#draining) {
+  /** Aborted when the drain starts: every wait in flight answers at once (research/follow.ts). */
+  get shutdown(): AbortSignal {
+    return this.#shutdown.signal;
+  }
+
+  /** Throws the Refusal for `calls` more calls: the server drains, is full, or they never fit. */
+  admit(calls: number): void {
+    if (this.draining) {
       throw new Refusal(503, 'The server is shutting down; retry (another replica will answer).', {
         'retry-after': '1',
         connection: 'close',
       });
     }
-    if (this.#count >= this.#max) {
+    if (calls > this.#max) {
+      throw new Refusal(
+        400,
+        `A batch of ${calls} calls is more than FAY_MCP_MAX_CALLS_IN_FLIGHT (${this.#max}) allows at once: send fewer calls per POST.`,
+      );
+    }
+    if (this.#count + calls > this.#max) {
       throw new Refusal(
         503,
         `The server is busy: ${this.#max} requests in flight (FAY_MCP_MAX_CALLS_IN_FLIGHT). Retry in a second.`,
@@ -34,22 +45,24 @@ export class InFlight {
     }
   }
 
-  /** Counts `res` in flight until it closes; `onClose` runs then. */
-  track(res: ServerResponse, onClose: () => void): void {
-    this.#count += 1;
+  /** Admits `calls` (or throws) and counts them in flight until `res` closes; `onClose` runs then. */
+  enter(res: ServerResponse, calls: number, onClose: () => void): void {
+    this.admit(calls);
+    this.#count += calls;
     res.on('close', () => {
-      this.#count -= 1;
+      this.#count -= calls;
       onClose();
       if (this.#count === 0) this.#onIdle();
     });
   }
 
-  /** Admits nothing more; resolves once nothing is in flight. */
+  /** Admits nothing more and aborts `shutdown`; resolves once nothing is in flight. */
   drain(): Promise<void> {
-    this.#draining = true;
-    return new Promise((resolve) => {
+    const idle = new Promise<void>((resolve) => {
       this.#onIdle = resolve;
       if (this.#count === 0) resolve();
     });
+    this.#shutdown.abort();
+    return idle;
   }
 }

@@ -28,24 +28,36 @@ class RedactingHttpTransport extends StreamableHTTPServerTransport {
   }
 }
 
-/** Answers one MCP request for `caller`, counted in flight until its response closes. */
+/** One MCP request, its body read (body.ts). */
+export interface McpRequest {
+  config: McpConfig;
+  caller: Caller;
+  inFlight: InFlight;
+  /** The parsed JSON body. */
+  body: unknown;
+  /** The calls it makes (batch.ts), each counted in flight. */
+  calls: number;
+}
+
+/** Answers one MCP request for its caller, its calls counted in flight until the response closes. */
 export async function serveMcp(
   req: IncomingMessage,
   res: ServerResponse,
-  config: McpConfig,
-  caller: Caller,
-  inFlight: InFlight,
+  { config, caller, inFlight, body, calls }: McpRequest,
 ): Promise<void> {
   const { key, client, keySource } = caller;
-  const server = createServer({ ...config, apiKey: key }, { client, keySource });
+  const server = createServer(
+    { ...config, apiKey: key },
+    { client, keySource, shutdown: inFlight.shutdown },
+  );
   const transport = new RedactingHttpTransport(key, {
     sessionIdGenerator: undefined,
     maxRequestBodySize: MAX_BODY_BYTES,
   });
-  inFlight.track(res, () => {
+  inFlight.enter(res, calls, () => {
     void transport.close();
     void server.close();
   });
   await server.connect(transport);
-  await transport.handleRequest(req, res);
+  await transport.handleRequest(req, res, body);
 }

@@ -5,7 +5,13 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isLoopbackHost } from '../../../core/internal.js';
-import type { HttpConfig, McpConfig } from '../../config/index.js';
+import {
+  HEADERS_TIMEOUT_MS,
+  KEEP_ALIVE_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+  type HttpConfig,
+  type McpConfig,
+} from '../../config/index.js';
 import { fayKeyCheck } from '../oauth/check-key.js';
 import { createOAuth } from '../oauth/router.js';
 import { authorizer } from './authorize.js';
@@ -15,7 +21,10 @@ import { InFlight } from './in-flight.js';
 export interface RunningHttpServer {
   /** The MCP endpoint, e.g. http://127.0.0.1:3000/mcp. */
   url: string;
-  /** Stops accepting, waits for requests in flight (up to the grace period), then closes. */
+  /**
+   * Answers new requests 503, has every wait in flight answer now, waits for the requests in
+   * flight (up to the grace period), then closes.
+   */
   drain(): Promise<void>;
 }
 
@@ -32,7 +41,17 @@ export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<Ru
     inFlight,
     ...(oauth ? { oauth } : {}),
   });
-  const httpServer = createHttpServer((req, res) => void handle(req, res));
+  const httpServer = createHttpServer(
+    {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      // How often those timeouts are checked (Node's default, 30 s, would let them run 30 s over).
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => void handle(req, res),
+  );
+  httpServer.maxConnections = http.maxConnections;
   const listenHost = http.host.replace(/^\[(.*)\]$/, '$1');
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -44,8 +63,9 @@ export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<Ru
   return {
     url: `http://${urlHost}:${port}/mcp`,
     async drain() {
+      // Still listening: until the last answer is out, a new request gets 503 with Retry-After
+      // (a load balancer retries it elsewhere) rather than a refused connection.
       const idle = inFlight.drain();
-      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>(
@@ -53,6 +73,7 @@ export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<Ru
       );
       await Promise.race([idle, grace]);
       clearTimeout(timer);
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeAllConnections();
       await closed;
     },
@@ -69,7 +90,7 @@ export async function runHttp(
     exitWith(`cannot listen on ${http.host}:${http.port}: ${(error as Error).message}`),
   );
   const auth = config.apiKey
-    ? `server-held key, ${http.tokens.length ? 'FAY_MCP_TOKEN required' : 'no token (loopback)'}`
+    ? 'server-held key, FAY_MCP_TOKEN required'
     : http.oauth
       ? `each client signs in at ${http.oauth.issuer} or sends its own Fay key`
       : 'each client sends its own Fay key';
@@ -78,7 +99,9 @@ export async function runHttp(
   );
   // stdin is not ours in HTTP mode: it may be closed or /dev/null. SIGTERM drains, then exits 0.
   const shutdown = () => {
-    process.stderr.write('fay-mcp: shutting down: no new requests, finishing those in flight.\n');
+    process.stderr.write(
+      'fay-mcp: shutting down: new requests get 503, the calls in flight answer now.\n',
+    );
     void running.drain().finally(() => process.exit(0));
   };
   process.once('SIGTERM', shutdown);

@@ -85,13 +85,15 @@ async function consentRequest(ctx: OAuthContext, query: URLSearchParams): Promis
   const redirectUri = chosenRedirectUri(client, params.get('redirect_uri'));
   const state = params.get('state');
   const replyTo: ReplyTo = { redirectUri, state: state?.slice(0, MAX_STATE_LENGTH) };
-  const refuse = (error: OAuthError) => new RedirectError(error, replyTo);
+  const redirectBack = (error: OAuthError) => new RedirectError(error, replyTo);
   if (state !== undefined && state.length > MAX_STATE_LENGTH) {
-    throw refuse(new InvalidRequestError(`state is longer than ${MAX_STATE_LENGTH} characters.`));
+    throw redirectBack(
+      new InvalidRequestError(`state is longer than ${MAX_STATE_LENGTH} characters.`),
+    );
   }
   const responseType = params.get('response_type');
   if (responseType !== 'code') {
-    throw refuse(
+    throw redirectBack(
       new UnsupportedResponseTypeError(
         `response_type must be "code" (got ${responseType === undefined ? 'none' : JSON.stringify(responseType)}).`,
       ),
@@ -99,14 +101,14 @@ async function consentRequest(ctx: OAuthContext, query: URLSearchParams): Promis
   }
   const challenge = params.get('code_challenge');
   if (params.get('code_challenge_method') !== 'S256' || challenge === undefined) {
-    throw refuse(
+    throw redirectBack(
       new InvalidRequestError(
         'PKCE is required: send code_challenge with code_challenge_method=S256.',
       ),
     );
   }
   if (!/^[A-Za-z0-9_-]{43}$/.test(challenge)) {
-    throw refuse(
+    throw redirectBack(
       new InvalidRequestError(
         'code_challenge must be the base64url SHA-256 of the verifier (43 characters).',
       ),
@@ -115,7 +117,7 @@ async function consentRequest(ctx: OAuthContext, query: URLSearchParams): Promis
   try {
     checkResource(ctx.settings, params.get('resource'));
   } catch (error) {
-    throw refuse(error as OAuthError);
+    throw redirectBack(error as OAuthError);
   }
   return {
     client_id: client.clientId,

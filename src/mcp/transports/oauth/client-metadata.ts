@@ -15,7 +15,7 @@ import { OAuthClientMetadataSchema } from '@modelcontextprotocol/sdk/shared/auth
 import { isLoopbackHost } from '../../../core/internal.js';
 import { isPublicAddress } from './addresses.js';
 import { redirectUriProblem, type OAuthClient } from './clients.js';
-import { readLimited } from './respond.js';
+import { readLimited } from '../read-limited.js';
 
 export const METADATA_MAX_BYTES = 16 * 1024;
 export const METADATA_TIMEOUT_MS = 5_000;

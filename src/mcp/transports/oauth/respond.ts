@@ -1,48 +1,13 @@
 // Reading requests and writing answers for the sign-in endpoints: bounded bodies, JSON and HTML
 // answers that are never cached, and redirects.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readLimited } from '../read-limited.js';
 import { InvalidRequestError } from './errors.js';
 
 /** Registration documents and forms are small; anything larger is refused before it is read. */
 export const MAX_FORM_BYTES = 16 * 1024;
 
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
-
-export interface BodyLimit {
-  bytes: number;
-  tooLarge: () => Error;
-  /** The body ended early (connection closed or failed). */
-  cutOff: () => Error;
-  /** What is done with the rest of a body over the limit: read and dropped, or the socket closed. */
-  drop: 'drain' | 'destroy';
-}
-
-/** A request or response body as text, refused past `limit.bytes` (declared or streamed). */
-export function readLimited(message: IncomingMessage, limit: BodyLimit): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const refuse = () => {
-      message.removeAllListeners('data');
-      if (limit.drop === 'drain') message.resume();
-      else message.destroy();
-      reject(limit.tooLarge());
-    };
-    if (Number(message.headers['content-length']) > limit.bytes) {
-      refuse();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    message.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit.bytes) refuse();
-      else chunks.push(chunk);
-    });
-    message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    // After 'end' these change nothing: the promise is settled.
-    message.on('close', () => reject(limit.cutOff()));
-    message.on('error', () => reject(limit.cutOff()));
-  });
-}
 
 export function readBody(req: IncomingMessage, bytes = MAX_FORM_BYTES): Promise<string> {
   return readLimited(req, {

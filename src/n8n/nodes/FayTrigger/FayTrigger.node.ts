@@ -46,7 +46,7 @@ function answer(fn: IWebhookFunctions, status: number, body: IDataObject): void 
 }
 
 /** Starts nothing: 400 for a signed non-event, 401 for anything unproven. */
-function refuse(fn: IWebhookFunctions, error: unknown): IWebhookResponseData {
+function refuseDelivery(fn: IWebhookFunctions, error: unknown): IWebhookResponseData {
   const code = error instanceof FayError ? error.code : 'WEBHOOK_REJECTED';
   const message = error instanceof Error ? error.message : String(error);
   answer(fn, code === 'WEBHOOK_INVALID_EVENT' ? 400 : 401, { error: message, code });
@@ -158,7 +158,7 @@ export class FayTrigger implements INodeType {
         nowMs,
       );
     } catch (error) {
-      return refuse(this, error);
+      return refuseDelivery(this, error);
     }
     const wanted = this.getNodeParameter('events', [...EVENT_TYPES]) as string[];
     if (!wanted.includes(event.type)) {

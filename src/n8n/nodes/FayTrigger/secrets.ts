@@ -2,8 +2,10 @@
 // credential on each read (a database query, a decryption and an expression sandbox), which in a
 // burst of deliveries costs more than everything else the trigger does; so this process keeps
 // what it read for a short while. A new secret works at once: a signature that matches none of
-// the kept secrets reads the credential again before it is refused. A removed secret stops
-// working within SECRETS_MAX_AGE_MS.
+// the kept secrets reads the credential again before it is refused, at most once every
+// SECRETS_REREAD_MIN_MS per credential (anyone can send forged signatures; each such read costs
+// what the cache saves, and Fay retries a refused delivery). A removed secret stops working
+// within SECRETS_MAX_AGE_MS.
 import type {
   ICredentialDataDecryptedObject,
   IHookFunctions,
@@ -13,12 +15,13 @@ import { FayError } from '../../../core/portable.js';
 
 export const CREDENTIAL_TYPE = 'fayApi';
 export const SECRETS_MAX_AGE_MS = 60_000;
+export const SECRETS_REREAD_MIN_MS = 5_000;
 
 /** Refusals that a secret added since the last read could turn into an acceptance. */
 const SECRET_REFUSALS = new Set(['WEBHOOK_INVALID_SIGNATURE', 'WEBHOOK_NO_SECRET']);
 
-/** Per credential id: its secrets and when they were read. */
-const kept = new Map<string, { secrets: string[]; readAtMs: number }>();
+/** Per credential id: its secrets, when they were read, and when a refusal last re-read them. */
+const kept = new Map<string, { secrets: string[]; readAtMs: number; rereadAtMs?: number }>();
 
 /** The credentials this process keeps secrets for. */
 export function credentialsKept(): string[] {
@@ -42,7 +45,7 @@ export async function readSecrets(fn: IHookFunctions | IWebhookFunctions): Promi
 
 /**
  * Runs `verify` with the secrets kept for this node's credential, or freshly read ones; when the
- * kept ones fail, once more with freshly read ones.
+ * kept ones fail, once more with freshly read ones unless a refusal re-read them lately.
  */
 export async function withSecrets<T>(
   fn: IWebhookFunctions,
@@ -52,6 +55,9 @@ export async function withSecrets<T>(
   evictOld(nowMs);
   const id = fn.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? undefined;
   const entry = id === undefined ? undefined : kept.get(id);
+  if (entry?.rereadAtMs !== undefined && nowMs - entry.rereadAtMs < SECRETS_REREAD_MIN_MS) {
+    return verify(entry.secrets);
+  }
   if (entry) {
     let refusal: unknown;
     try {
@@ -65,6 +71,9 @@ export async function withSecrets<T>(
     if (!(refusal instanceof FayError && SECRET_REFUSALS.has(refusal.code))) throw refusal;
   }
   const secrets = await readSecrets(fn);
-  if (id !== undefined) kept.set(id, { secrets, readAtMs: nowMs });
+  if (id !== undefined) {
+    // A re-read after a refusal (kept secrets existed) starts the wait before the next one.
+    kept.set(id, { secrets, readAtMs: nowMs, ...(entry && { rereadAtMs: nowMs }) });
+  }
   return verify(secrets);
 }
