@@ -169,10 +169,7 @@ export async function submitConsent(
 }
 
 /** What a client registers: a public client using the code flow and refresh tokens. */
-function clientMetadataFor(
-  redirectUrl: string,
-  name = 'Fay OAuth test',
-): OAuthClientMetadata {
+function clientMetadataFor(redirectUrl: string, name = 'Fay OAuth test'): OAuthClientMetadata {
   return {
     client_name: name,
     redirect_uris: [redirectUrl],
