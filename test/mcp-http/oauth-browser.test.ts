@@ -118,6 +118,15 @@ async function newPage(): Promise<{ page: Page; errors: string[] }> {
 
 const callbackUrl = () => `${siteUrl}/callback`;
 
+/** A new tab on the consent page of a new sign-in (registration and PKCE done by the client). */
+async function openConsentPage(): Promise<{ page: Page; errors: string[]; start: SignInStart }> {
+  const { page, errors } = await newPage();
+  const start = await startSignIn(ours.publicUrl, callbackUrl());
+  const opened = await page.goto(start.authorizationUrl.href);
+  expect(opened?.status()).toBe(200);
+  return { page, errors, start };
+}
+
 /** The browser is back at the client: check the answer, trade the code, use the token. */
 async function expectSignedIn(page: Page, start: SignInStart): Promise<void> {
   await page.waitForURL((url) => url.href.startsWith(callbackUrl()));
@@ -150,10 +159,7 @@ async function tabTo(page: Page, what: string, matches: string): Promise<void> {
 
 describe('consent in Chromium', () => {
   it('open, type the key, press Allow: back at the client with a code that works', async () => {
-    const { page, errors } = await newPage();
-    const start = await startSignIn(ours.publicUrl, callbackUrl());
-    const opened = await page.goto(start.authorizationUrl.href);
-    expect(opened?.status()).toBe(200);
+    const { page, errors, start } = await openConsentPage();
     await page.getByLabel('Fay API key').fill(KEY);
     await page.getByRole('button', { name: 'Allow' }).click();
     await expectSignedIn(page, start);
@@ -161,9 +167,7 @@ describe('consent in Chromium', () => {
   });
 
   it('by keyboard alone: Tab to the key, type it, Tab to Allow, Enter', async () => {
-    const { page, errors } = await newPage();
-    const start = await startSignIn(ours.publicUrl, callbackUrl());
-    await page.goto(start.authorizationUrl.href);
+    const { page, errors, start } = await openConsentPage();
     await tabTo(page, 'the key field', 'input[type=password][name=fay_api_key]');
     await page.keyboard.type(KEY);
     await tabTo(page, 'Allow', '[name=decision][value=allow]');
@@ -173,9 +177,7 @@ describe('consent in Chromium', () => {
   });
 
   it('a key Fay rejects: the page again, saying why; then the right key goes through', async () => {
-    const { page, errors } = await newPage();
-    const start = await startSignIn(ours.publicUrl, callbackUrl());
-    await page.goto(start.authorizationUrl.href);
+    const { page, errors, start } = await openConsentPage();
     const before = callbacks.length;
     await page.getByLabel('Fay API key').fill(WRONG_KEY);
     const [answer] = await Promise.all([
@@ -198,9 +200,7 @@ describe('consent in Chromium', () => {
   });
 
   it('Deny needs no key: back at the client with access_denied and no code', async () => {
-    const { page, errors } = await newPage();
-    const start = await startSignIn(ours.publicUrl, callbackUrl());
-    await page.goto(start.authorizationUrl.href);
+    const { page, errors, start } = await openConsentPage();
     // Allow with the field empty: the browser's own validation keeps the form from being sent.
     let posted = 0;
     page.on('request', (request) => {
