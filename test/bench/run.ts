@@ -9,6 +9,7 @@ const BENCHES = [
   './concurrency.ts',
   './mcp-cold-start.ts',
   './mcp-http.ts',
+  './mcp-oauth.ts',
   './slow-clients.ts',
   './trigger-burst.ts',
   './install-size.ts',

@@ -503,14 +503,24 @@ export interface RoundRobinProxy {
   url: string;
   /** How many requests each upstream got. */
   hits: number[];
+  /**
+   * Adds upstreams: a proxy started with none has its URL before the servers behind it start
+   * (they need it as their public URL). Until then it answers 502.
+   */
+  add(...upstreams: string[]): void;
   close(): Promise<void>;
 }
 
 /** A loopback reverse proxy sending each request to the next upstream in turn (no stickiness). */
-export async function startRoundRobinProxy(upstreams: string[]): Promise<RoundRobinProxy> {
+export async function startRoundRobinProxy(upstreams: string[] = []): Promise<RoundRobinProxy> {
+  upstreams = [...upstreams];
   const hits = upstreams.map(() => 0);
   let next = 0;
   const server: Server = createHttpServer((req, res) => {
+    if (upstreams.length === 0) {
+      res.writeHead(502).end();
+      return;
+    }
     const index = next++ % upstreams.length;
     hits[index]! += 1;
     const target = new URL(upstreams[index]!);
@@ -535,6 +545,10 @@ export async function startRoundRobinProxy(upstreams: string[]): Promise<RoundRo
   return {
     url: `http://127.0.0.1:${port}/mcp`,
     hits,
+    add(...more) {
+      upstreams.push(...more);
+      hits.push(...more.map(() => 0));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

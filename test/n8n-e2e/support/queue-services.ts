@@ -9,10 +9,10 @@ import { access, chmod, chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { aptInstall } from '../../support/apt.ts';
 import { freePort } from './n8n-process.ts';
 
 const run = promisify(execFile);
-const APT_TIMEOUT_MS = 15 * 60_000;
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -55,26 +55,6 @@ async function postgresBin(): Promise<string | undefined> {
   return undefined;
 }
 
-/** Runs apt-get as root, or through passwordless sudo; false when neither is possible. */
-async function aptGet(args: string[]): Promise<boolean> {
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (process.getuid?.() === 0) {
-    await run('apt-get', args, { env, timeout: APT_TIMEOUT_MS });
-    return true;
-  }
-  // -n: fail at once rather than wait for a password no one will type.
-  const sudo = await run('sudo', ['-n', 'true'], { timeout: STOP_TIMEOUT_MS }).then(
-    () => true,
-    () => false,
-  );
-  if (!sudo) return false;
-  await run('sudo', ['-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args], {
-    env,
-    timeout: APT_TIMEOUT_MS,
-  });
-  return true;
-}
-
 /** Installs what is missing (non-interactively); returns the Postgres bin folder, time taken. */
 async function ensurePackages(): Promise<{ pgBin: string; aptMs: number }> {
   const found = await postgresBin();
@@ -84,9 +64,7 @@ async function ensurePackages(): Promise<{ pgBin: string; aptMs: number }> {
   ];
   if (found && missing.length === 0) return { pgBin: found, aptMs: 0 };
   const started = Date.now();
-  const installed =
-    (await aptGet(['update'])) &&
-    (await aptGet(['install', '-y', '--no-install-recommends', ...missing]));
+  const installed = await aptInstall(missing);
   const pgBin = await postgresBin();
   if (!installed || !pgBin) {
     throw new Error(
