@@ -5,7 +5,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { FayServer } from './fay-server.ts';
 
-/** A whole tool result, as JSON, stays under this by default (the contract). */
+/** A whole tool result, as JSON, stays under this by default (what docs/mcp.md promises). */
 export const LIMIT = 80_000;
 
 /** The result's size as sent: text blocks and structuredContent, as JSON. */
