@@ -2,6 +2,7 @@
 // answers that are never cached, and redirects.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readLimited } from '../read-limited.js';
+import { writeJson } from '../write-json.js';
 import { InvalidRequestError } from './errors.js';
 
 /** Registration documents and forms are small; anything larger is refused before it is read. */
@@ -43,8 +44,7 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...NO_STORE, ...headers });
-  res.end(JSON.stringify(body));
+  writeJson(res, status, body, { ...NO_STORE, ...headers });
 }
 
 export function redirect(res: ServerResponse, location: string): void {
