@@ -6,7 +6,7 @@ import { writeJson } from '../write-json.js';
 import { InvalidRequestError } from './errors.js';
 
 /** Registration documents and forms are small; anything larger is refused before it is read. */
-export const MAX_FORM_BYTES = 16 * 1024;
+const MAX_FORM_BYTES = 16 * 1024;
 
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
