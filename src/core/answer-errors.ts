@@ -67,7 +67,7 @@ export function interpretAnswer<T>(
 }
 
 /** An error answer, mapped by the API's code first, then by HTTP status. */
-export function errorAnswer(
+function errorAnswer(
   call: CallFacts,
   response: TransportResponse,
   envelope: Envelope | undefined,
@@ -177,7 +177,7 @@ function limitOrServerError(answer: ErrorAnswer): FayError {
 }
 
 /** A 429 (or RATE_LIMIT_EXCEEDED), with the pause Fay asked for when it gave one. */
-export function rateLimitError(
+function rateLimitError(
   call: CallFacts,
   response: TransportResponse,
   client: ClientFacts,
@@ -201,7 +201,7 @@ export function rateLimitError(
 }
 
 /** Never followed: a redirect would carry the key and the prompt to whatever it names. */
-export function redirectError(
+function redirectError(
   call: CallFacts,
   response: TransportResponse,
   client: ClientFacts,
@@ -217,7 +217,7 @@ export function redirectError(
 }
 
 /** An answer we cannot read. A 2xx one to a create still means the job was probably made. */
-export function invalidAnswer(
+function invalidAnswer(
   call: CallFacts,
   response: TransportResponse,
   client: ClientFacts,

@@ -101,7 +101,7 @@ const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 8_000;
 
 /** Exponential backoff with full-range jitter (×1–2, as p-retry's `randomize`). */
-export function backoffDelayMs(attemptNumber: number, random: number = Math.random()): number {
+function backoffDelayMs(attemptNumber: number, random: number = Math.random()): number {
   const exponential = BASE_DELAY_MS * 2 ** Math.max(0, attemptNumber - 1);
   return Math.round(Math.min(MAX_DELAY_MS, exponential) * (1 + random));
 }

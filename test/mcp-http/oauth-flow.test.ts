@@ -470,6 +470,20 @@ describe('hostile input', () => {
         '/token',
         {
           method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            // HTTP Basic whose client_id is not valid percent-encoding (RFC 6749 §2.3.1).
+            authorization: `Basic ${Buffer.from('%E0%A4%A:').toString('base64')}`,
+          },
+          body: 'grant_type=refresh_token&refresh_token=x',
+        },
+        400,
+        'invalid_request',
+      ],
+      [
+        '/token',
+        {
+          method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: 'grant_type=authorization_code&code=x&code_verifier=short&client_id=c&redirect_uri=x',
         },

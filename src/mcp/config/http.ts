@@ -39,7 +39,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 20_000;
 export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
-export const CONNECTIONS_PER_CALL = 4;
+const CONNECTIONS_PER_CALL = 4;
 
 /** The HTTP mode's own variables, read with --http only (see mcp.ts for the others). */
 const envSchema = z.object({

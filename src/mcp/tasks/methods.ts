@@ -14,6 +14,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { isTerminal } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { defaultSleep } from '../../core/index.js';
 import type { ToolContext } from '../research/context.js';
 import { withDeadline } from '../research/deadline.js';
 import { stillRunningMessage } from '../research/messages.js';
@@ -21,19 +22,6 @@ import type { FayTaskStore } from './store.js';
 
 /** A task still working when its tasks/result must answer: what to call next, as a tool says it. */
 const STILL_RUNNING = ErrorCode.RequestTimeout;
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 export function registerTaskMethods(server: Server, store: FayTaskStore, ctx: ToolContext): void {
   const windowMs = ctx.config.callWindowMs;
@@ -73,7 +61,9 @@ export function registerTaskMethods(server: Server, store: FayTaskStore, ctx: To
         // The next read on the task's poll schedule, if the window has room for it.
         const leftMs = windowMs - (ctx.now() - startedAt);
         const nextMs = read.task.pollInterval ?? leftMs;
-        if (nextMs < leftMs) await pause(nextMs, stopWaiting);
+        // Cut short by the caller or the shutdown, even one that came during the read: no error
+        // here, the lines below answer.
+        if (nextMs < leftMs) await defaultSleep(nextMs, stopWaiting).catch(() => {});
         if (nextMs >= leftMs || ctx.shutdown.aborted) {
           throw new McpError(STILL_RUNNING, stillRunningMessage(taskId, read.status));
         }

@@ -14,6 +14,7 @@ import { serveMcp } from './mcp.js';
 import { OAuthError } from '../oauth/errors.js';
 import type { OAuthServer } from '../oauth/router.js';
 import { Refusal } from './refusal.js';
+import { writeJson } from '../write-json.js';
 
 /** What a 401 tells the client about how to authenticate, without sign-in. */
 const CHALLENGE = 'Bearer realm="fay-mcp"';
@@ -31,16 +32,6 @@ export interface HandlerParts {
   oauth?: OAuthServer;
 }
 
-function answer(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
 /** WWW-Authenticate for a 401: with sign-in, it names the resource metadata (and the error). */
 function challengeOf(refusal: Refusal, oauth: OAuthServer | undefined): string {
   if (!oauth) return CHALLENGE;
@@ -53,7 +44,7 @@ function fail(res: ServerResponse, error: unknown, oauth: OAuthServer | undefine
     const challenge: Record<string, string> =
       error.status === 401 ? { 'www-authenticate': challengeOf(error, oauth) } : {};
     const body = { jsonrpc: '2.0', error: { code: error.code, message: error.message }, id: null };
-    answer(res, error.status, body, { ...error.headers, ...challenge });
+    writeJson(res, error.status, body, { ...error.headers, ...challenge });
     return;
   }
   process.stderr.write(
@@ -67,7 +58,7 @@ async function route(req: IncomingMessage, res: ServerResponse, parts: HandlerPa
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/healthz' && req.method === 'GET') {
     const status = parts.inFlight.draining ? 'draining' : 'ok';
-    answer(res, 200, { status, version: PACKAGE_VERSION });
+    writeJson(res, 200, { status, version: PACKAGE_VERSION });
     return;
   }
   if (parts.oauth && (await parts.oauth.handleOAuth(req, res))) return;

@@ -28,7 +28,7 @@ export interface RunningHttpServer {
   drain(): Promise<void>;
 }
 
-export async function serveHttp(config: McpConfig, http: HttpConfig): Promise<RunningHttpServer> {
+async function serveHttp(config: McpConfig, http: HttpConfig): Promise<RunningHttpServer> {
   const inFlight = new InFlight(http.maxInFlight);
   const oauth = http.oauth
     ? createOAuth({ settings: http.oauth, checkKey: fayKeyCheck(config) })

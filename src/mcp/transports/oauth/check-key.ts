@@ -15,7 +15,7 @@ export type KeyCheck = { ok: true } | { ok: false; rejected: boolean; reason: st
 export type CheckKey = (key: string) => Promise<KeyCheck>;
 
 /** The whole check, retries included, answers within this. */
-export const KEY_CHECK_DEADLINE_MS = 10_000;
+const KEY_CHECK_DEADLINE_MS = 10_000;
 /** A UUID Fay never hands out (its ids are random v4). */
 const NO_SUCH_REQUEST = '00000000-0000-4000-8000-000000000000';
 
@@ -23,7 +23,7 @@ const NO_SUCH_REQUEST = '00000000-0000-4000-8000-000000000000';
  * Key checks in flight at once on one replica. Past it a sign-in is asked to try again, so a flood
  * of guessed keys cannot turn this server into a hammer on Fay (nor get its address blocked).
  */
-export const MAX_KEY_CHECKS_IN_FLIGHT = 16;
+const MAX_KEY_CHECKS_IN_FLIGHT = 16;
 
 /** `check`, with at most `max` calls in flight; one more answers "try again" at once. */
 export function bounded(check: CheckKey, max = MAX_KEY_CHECKS_IN_FLIGHT): CheckKey {

@@ -17,8 +17,8 @@ import { isPublicAddress } from './addresses.js';
 import { redirectUriProblem, type OAuthClient } from './clients.js';
 import { readLimited } from '../read-limited.js';
 
-export const METADATA_MAX_BYTES = 16 * 1024;
-export const METADATA_TIMEOUT_MS = 5_000;
+const METADATA_MAX_BYTES = 16 * 1024;
+const METADATA_TIMEOUT_MS = 5_000;
 const DEFAULT_CACHE_SECONDS = 300;
 const MAX_CACHE_SECONDS = 3_600;
 const MAX_CACHED = 256;

@@ -31,7 +31,7 @@ const FORBIDDEN_SCHEMES = new Set([
   'wss:',
   'ftp:',
 ]);
-export const MAX_REDIRECT_URI_LENGTH = 2_000;
+const MAX_REDIRECT_URI_LENGTH = 2_000;
 
 /**
  * Why `uri` cannot be a redirect URI, or undefined: https, http only to a loopback host (native

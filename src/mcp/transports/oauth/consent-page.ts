@@ -25,7 +25,7 @@ button[value=deny]{background:#fff;color:#1c1c1c}
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
 /** Framing refused, nothing loaded but the page's own style, referrer kept to this origin. */
-export const PAGE_HEADERS: Record<string, string> = {
+const PAGE_HEADERS: Record<string, string> = {
   'content-type': 'text/html; charset=utf-8',
   'x-frame-options': 'DENY',
   'content-security-policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-src data:; frame-ancestors 'none'; base-uri 'none'`,
@@ -42,7 +42,7 @@ const ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ESCAPES[char]!);
 }
 

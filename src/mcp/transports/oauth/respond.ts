@@ -2,10 +2,11 @@
 // answers that are never cached, and redirects.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readLimited } from '../read-limited.js';
+import { writeJson } from '../write-json.js';
 import { InvalidRequestError } from './errors.js';
 
 /** Registration documents and forms are small; anything larger is refused before it is read. */
-export const MAX_FORM_BYTES = 16 * 1024;
+const MAX_FORM_BYTES = 16 * 1024;
 
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
@@ -43,8 +44,7 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...NO_STORE, ...headers });
-  res.end(JSON.stringify(body));
+  writeJson(res, status, body, { ...NO_STORE, ...headers });
 }
 
 export function redirect(res: ServerResponse, location: string): void {

@@ -28,12 +28,22 @@ function required(fields: Map<string, string>, name: string): string {
   return value;
 }
 
+/** The client_id of HTTP Basic (form-urlencoded, RFC 6749 §2.3.1), if the request has one. */
+function basicClientId(req: IncomingMessage): string | undefined {
+  const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (!basic) return undefined;
+  try {
+    return decodeURIComponent(Buffer.from(basic, 'base64').toString('utf8').split(':')[0] ?? '');
+  } catch {
+    throw new InvalidRequestError(
+      'The client_id in the Authorization header is not valid percent-encoding.',
+    );
+  }
+}
+
 /** The client_id from the body, or from HTTP Basic (a client sending an empty secret). */
 function clientIdOf(req: IncomingMessage, fields: Map<string, string>): string {
-  const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  const fromHeader = basic
-    ? decodeURIComponent(Buffer.from(basic, 'base64').toString('utf8').split(':')[0] ?? '')
-    : undefined;
+  const fromHeader = basicClientId(req);
   const fromBody = fields.get('client_id');
   if (fromHeader && fromBody && fromHeader !== fromBody) {
     throw new InvalidRequestError(
