@@ -3,7 +3,7 @@
 // client (register, PKCE, open the consent page, submit it, exchange the code).
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { fayKeyCheck, type CheckKey } from '../../src/mcp/transports/oauth/check-key.ts';
 import { createOAuth, type OAuthServer } from '../../src/mcp/transports/oauth/router.ts';
 import type { OAuthSettings } from '../../src/mcp/config/index.ts';
@@ -74,15 +74,6 @@ export async function startOAuthServer(options: OAuthTestOptions): Promise<OAuth
         server.close(() => resolve());
       }),
   };
-}
-
-/** A port free right now, for a server whose public URL must be known before it starts. */
-export async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 export function pkce(): { verifier: string; challenge: string } {

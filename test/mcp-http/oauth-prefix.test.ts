@@ -4,7 +4,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { discoverOAuthServerInfo } from '@modelcontextprotocol/sdk/client/auth.js';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
 import { LIST_TOOLS, post, startHttpServer, type HttpServerProcess } from '../support/mcp.ts';
-import { freePort, SECRET } from './oauth-harness.ts';
+import { freePort } from '../support/free-port.ts';
+import { SECRET } from './oauth-harness.ts';
 
 const KEY = 'fay_prefix_key_Ws81Lq';
 let fay: FayServer;

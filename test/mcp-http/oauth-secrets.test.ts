@@ -4,12 +4,12 @@
 // searched for the key, as written and as any base64 piece of a token decodes.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
+import { freePort } from '../support/free-port.ts';
 import { LIST_TOOLS, post, startHttpServer, type HttpServerProcess } from '../support/mcp.ts';
 import {
   authorizeParams,
   authorizeUrl,
   exchange,
-  freePort,
   pkce,
   registerClient,
   requestField,
