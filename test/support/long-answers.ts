@@ -9,7 +9,7 @@ import type { FayServer } from './fay-server.ts';
 export const LIMIT = 80_000;
 
 /** The result's size as sent: text blocks and structuredContent, as JSON. */
-export function resultSize(result: CallToolResult): number {
+function resultSize(result: CallToolResult): number {
   return JSON.stringify({ content: result.content, structuredContent: result.structuredContent })
     .length;
 }

@@ -235,7 +235,7 @@ export async function stdioSession(env: Record<string, string>): Promise<Session
 }
 
 /** What a session's client received and its server wrote to stderr, as one text. */
-export function transcriptOf(session: Session): string {
+function transcriptOf(session: Session): string {
   return `${JSON.stringify(session.received)}\n${session.stderr()}`;
 }
 
