@@ -1,5 +1,6 @@
 // What the end-to-end sign-in tests stand on: a deployment (fay-mcp --http replicas behind the
-// round-robin proxy, the proxy's URL as every replica's FAY_MCP_PUBLIC_URL, one set of secrets).
+// round-robin proxy, the proxy's URL as every replica's FAY_MCP_PUBLIC_URL, one set of secrets),
+// or a single server listening on the port its public URL names.
 // Client metadata documents are served by test/support/loopback-https.ts.
 import {
   startHttpServer,
@@ -7,6 +8,7 @@ import {
   type HttpServerProcess,
   type RoundRobinProxy,
 } from '../support/mcp.ts';
+import { freePort } from '../support/free-port.ts';
 import { SECRET } from './oauth-harness.ts';
 
 export interface OAuthDeployment {
@@ -60,4 +62,22 @@ export async function startOAuthDeployment(
       await Promise.all(replicas.map((replica) => replica.stop()));
     },
   };
+}
+
+/**
+ * One fay-mcp --http with sign-in on (SECRET), listening on the port its public URL
+ * `http://127.0.0.1:<port><path>` names; the caller stops it.
+ */
+export async function startSignInServer(
+  fayUrl: string,
+  path = '',
+): Promise<{ server: HttpServerProcess; origin: string; publicUrl: string }> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const publicUrl = origin + path;
+  const server = await startHttpServer(
+    { FAY_BASE_URL: fayUrl, FAY_MCP_PUBLIC_URL: publicUrl, FAY_MCP_OAUTH_SECRETS: SECRET },
+    ['--port', String(port)],
+  );
+  return { server, origin, publicUrl };
 }
