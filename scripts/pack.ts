@@ -17,7 +17,7 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** The n8n package as the build lays it out (scripts/build.mjs). */
-export const N8N_PACKAGE_DIR = join(ROOT, 'dist', 'n8n-nodes-fay');
+const N8N_PACKAGE_DIR = join(ROOT, 'dist', 'n8n-nodes-fay');
 
 async function npmPack(packageDir: string, outDir: string): Promise<string> {
   await mkdir(outDir, { recursive: true });

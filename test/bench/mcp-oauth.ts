@@ -4,8 +4,8 @@
 // run; also the first call of each of 100 new tokens (each one opened). Goal: p50 ≤ 1.1× for a
 // client reusing its token.
 // Part of `npm run bench`; alone: `node test/bench/run.ts mcp-oauth` (after a build).
-import { createServer } from 'node:net';
 import { refreshAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
+import { freePort } from '../support/free-port.ts';
 import { signIn } from '../support/oauth-sign-in.ts';
 import {
   fixed,
@@ -31,18 +31,6 @@ async function listTools(url: string, bearer: string): Promise<void> {
   const { status, text } = await mcpCall(url, bearer, 'tools/list');
   if (status !== 200 || !text.includes('"result"'))
     throw new Error(`tools/list: ${status} ${text}`);
-}
-
-/** A port free right now: the server needs its own URL (FAY_MCP_PUBLIC_URL) before it starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export default async function mcpOauth(): Promise<BenchTable[]> {

@@ -11,10 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { packFayMcp } from '../../scripts/pack.ts';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
+import { connectStdio } from '../support/mcp.ts';
 import { BUILT_SERVER, filesUnder } from './support/files.ts';
 
 const run = promisify(execFile);
@@ -56,15 +55,11 @@ describe('the packed fay-mcp', () => {
     async () => {
       const cwd = join(workDir, 'npx');
       await mkdir(cwd);
-      const transport = new StdioClientTransport({
+      const { client, close } = await connectStdio(env(), {
         command: process.platform === 'win32' ? 'npx.cmd' : 'npx',
         args: ['-y', `--package=${tarball}`, 'fay-mcp'],
-        env: env(),
         cwd,
-        stderr: 'pipe',
       });
-      const client = new Client({ name: 'npx-test', version: '1.0.0' });
-      await client.connect(transport);
       try {
         const { tools } = await client.listTools();
         expect(tools.map((tool) => tool.name).sort()).toEqual([
@@ -75,7 +70,7 @@ describe('the packed fay-mcp', () => {
         ]);
         expect(client.getServerVersion()?.name).toBe('fay-mcp');
       } finally {
-        await client.close();
+        await close();
       }
     },
   );

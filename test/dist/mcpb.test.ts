@@ -13,13 +13,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpbManifestAny } from '@anthropic-ai/mcpb';
 import { getMcpConfigForManifest } from '@anthropic-ai/mcpb/node';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { buildMcpb, ENTRY, manifest, readPackageJson } from '../../scripts/mcpb.ts';
 import { DEFAULT_BASE_URL } from '../../src/core/index.ts';
 import { DEFAULT_CALL_WINDOW_SECONDS } from '../../src/mcp/config/index.ts';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
+import { connectStdio, type Session } from '../support/mcp.ts';
 import { BUILT_SERVER, filesUnder } from './support/files.ts';
 
 const run = promisify(execFile);
@@ -32,16 +31,15 @@ const TOOLS = ['fay_get_research', 'fay_research', 'fay_start_research', 'fay_st
 describe('the packed bundle, unpacked into an empty folder', () => {
   let workDir: string;
   let fay: FayServer;
-  let client: Client | undefined;
+  let session: Session | undefined;
   let unpacked: McpbManifestAny;
-  let stderr = '';
 
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'fay-mcpb-'));
     fay = await startFayServer({ apiKeys: [API_KEY], jobDurationMs: 1_000 });
   });
   afterAll(async () => {
-    await client?.close();
+    await session?.close();
     await fay?.close();
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
@@ -79,16 +77,12 @@ describe('the packed bundle, unpacked into an empty folder', () => {
       expect(config?.command).toBe('node');
       expect(config?.env?.FAY_CALL_WINDOW_SECONDS).toBe('${user_config.call_window_seconds}');
 
-      const transport = new StdioClientTransport({
+      session = await connectStdio(config!.env!, {
         command: process.execPath, // the host's own Node, in place of "node"
         args: config!.args!,
-        env: config!.env!,
         cwd: workDir,
-        stderr: 'pipe',
       });
-      transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      client = new Client({ name: 'mcpb-host', version: '1.0.0' });
-      await client.connect(transport);
+      const { client } = session;
 
       const { tools } = await client.listTools();
       expect(tools.map((tool) => tool.name).sort()).toEqual(TOOLS);
@@ -105,7 +99,7 @@ describe('the packed bundle, unpacked into an empty folder', () => {
       expect(result.isError).toBeFalsy();
       expect(JSON.stringify(result.content)).toContain('# Research: Tidal energy in Brittany');
       expect(fay.requests.length).toBeGreaterThan(0);
-      expect(stderr).not.toContain(API_KEY);
+      expect(session.stderr()).not.toContain(API_KEY);
     },
   );
 });

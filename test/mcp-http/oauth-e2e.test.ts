@@ -40,12 +40,8 @@ import {
   stateOf,
   type HttpServerProcess,
 } from '../support/mcp.ts';
-import {
-  startLoopbackHttps,
-  startOAuthDeployment,
-  type LoopbackHttpsServer,
-  type OAuthDeployment,
-} from './oauth-deployment.ts';
+import { startLoopbackHttps, type LoopbackHttpsServer } from '../support/loopback-https.ts';
+import { startOAuthDeployment, type OAuthDeployment } from './oauth-deployment.ts';
 import { OTHER_SECRET, SECRET } from './oauth-harness.ts';
 
 /** Distinctive, so any leak of it is visible. */

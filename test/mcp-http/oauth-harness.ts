@@ -1,12 +1,15 @@
 // Sign-in test support: the OAuth router (src/mcp/transports/oauth) on a real node:http server on
 // loopback, checking keys against the local Fay server, with a movable clock; and the steps of a
-// client (register, PKCE, open the consent page, submit it, exchange the code).
+// client, one request each, for tests that change or break a step (register, PKCE, open the
+// consent page, submit it, exchange the code). A whole consent goes through the browser-like user
+// agent of test/support/oauth-sign-in.ts.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { fayKeyCheck, type CheckKey } from '../../src/mcp/transports/oauth/check-key.ts';
 import { createOAuth, type OAuthServer } from '../../src/mcp/transports/oauth/router.ts';
 import type { OAuthSettings } from '../../src/mcp/config/index.ts';
+import { submitConsent as fillConsent } from '../support/oauth-sign-in.ts';
 
 export const SECRET = 'test-secret-0123456789abcdefghijklmnopqrstuv';
 export const OTHER_SECRET = 'other-secret-0123456789abcdefghijklmnopqrstu';
@@ -74,15 +77,6 @@ export async function startOAuthServer(options: OAuthTestOptions): Promise<OAuth
         server.close(() => resolve());
       }),
   };
-}
-
-/** A port free right now, for a server whose public URL must be known before it starts. */
-export async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 export function pkce(): { verifier: string; challenge: string } {
@@ -171,21 +165,24 @@ export async function consentRequest(url: string, challenge = pkce().challenge):
   return requestField(await page.text());
 }
 
-/** Register, consent with `key`, and return the code with what is needed to exchange it. */
+/**
+ * Register, consent with `key` as a browser would (the one consent user agent), and return the
+ * code with what is needed to exchange it.
+ */
 export async function signIn(
   url: string,
   key: string,
 ): Promise<{ clientId: string; code: string; verifier: string; location: URL }> {
   const { client_id: clientId } = await registerClient(url);
   const { verifier, challenge } = pkce();
-  const page = await fetch(authorizeUrl(url, authorizeParams(clientId, challenge)));
-  const request = requestField(await page.text());
-  const answer = await submitConsent(url, { request, fay_api_key: key, decision: 'allow' });
-  const location = new URL(answer.headers.get('location') ?? 'about:blank');
-  const code = location.searchParams.get('code');
-  if (answer.status !== 302 || !code)
-    throw new Error(`consent: ${answer.status} ${await answer.text()}`);
-  return { clientId, code, verifier, location };
+  const answer = await fillConsent(
+    new URL(authorizeUrl(url, authorizeParams(clientId, challenge))),
+    key,
+  );
+  const code = answer.location?.searchParams.get('code');
+  if (answer.status !== 302 || !answer.location || !code)
+    throw new Error(`consent: ${answer.status} ${answer.html}`);
+  return { clientId, code, verifier, location: answer.location };
 }
 
 export async function exchange(

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { discoverOAuthServerInfo } from '@modelcontextprotocol/sdk/client/auth.js';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
-import { LIST_TOOLS, post, startHttpServer, type HttpServerProcess } from '../support/mcp.ts';
-import { freePort, SECRET } from './oauth-harness.ts';
+import { LIST_TOOLS, post, type HttpServerProcess } from '../support/mcp.ts';
+import { startSignInServer } from './oauth-deployment.ts';
 
 const KEY = 'fay_prefix_key_Ws81Lq';
 let fay: FayServer;
@@ -13,12 +13,7 @@ let origin: string;
 
 beforeAll(async () => {
   fay = await startFayServer({ apiKeys: [KEY] });
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  server = await startHttpServer(
-    { FAY_BASE_URL: fay.url, FAY_MCP_PUBLIC_URL: `${origin}/fay`, FAY_MCP_OAUTH_SECRETS: SECRET },
-    ['--port', String(port)],
-  );
+  ({ server, origin } = await startSignInServer(fay.url, '/fay'));
 });
 afterAll(async () => {
   await server?.stop();

@@ -4,19 +4,18 @@
 // searched for the key, as written and as any base64 piece of a token decodes.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
-import { LIST_TOOLS, post, startHttpServer, type HttpServerProcess } from '../support/mcp.ts';
+import { LIST_TOOLS, post, type HttpServerProcess } from '../support/mcp.ts';
 import {
   authorizeParams,
   authorizeUrl,
   exchange,
-  freePort,
   pkce,
   registerClient,
   requestField,
-  SECRET,
   submitConsent,
   tokenRequest,
 } from './oauth-harness.ts';
+import { startSignInServer } from './oauth-deployment.ts';
 
 const KEY = 'fay_secret_typed_Kp4Wm9Zt';
 const WRONG_KEY = 'fay_wrong_typed_Bv7Qs2Xe';
@@ -26,12 +25,7 @@ let publicUrl: string;
 
 beforeAll(async () => {
   fay = await startFayServer({ apiKeys: [KEY] });
-  const port = await freePort();
-  publicUrl = `http://127.0.0.1:${port}`;
-  server = await startHttpServer(
-    { FAY_BASE_URL: fay.url, FAY_MCP_PUBLIC_URL: publicUrl, FAY_MCP_OAUTH_SECRETS: SECRET },
-    ['--port', String(port)],
-  );
+  ({ server, publicUrl } = await startSignInServer(fay.url));
 });
 afterAll(async () => {
   await server?.stop();

@@ -1,21 +1,16 @@
 // Outbound proxy: with HTTPS_PROXY set, calls to Fay go through a local CONNECT proxy, over stdio
 // and over HTTP alike; NO_PROXY bypasses it. Fay is reached over TLS (a TLS front for the local
 // Fay server with a throwaway certificate, trusted through NODE_EXTRA_CA_CERTS).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http, { createServer as createHttpServer, request, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import { connect as netConnect, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFayServer, type FayServer } from '../support/fay-server.ts';
+import { startLoopbackHttps, type LoopbackHttpsServer } from '../support/loopback-https.ts';
 import { callTool, connectHttp, connectStdio, startHttpServer, stateOf } from '../support/mcp.ts';
 
 const KEY = 'fay_proxy_key_Jm40cXe8';
-let dir: string;
 let fay: FayServer;
-let front: Server;
+let front: LoopbackHttpsServer;
 let proxy: Server;
 let fayUrl: string;
 let proxyUrl: string;
@@ -27,35 +22,26 @@ const listen = (server: Server) =>
   );
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'fay-proxy-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-  ], { stdio: 'ignore' }); // prettier-ignore
   fay = await startFayServer({ apiKeys: [KEY] });
   const target = new URL(fay.url);
   // The TLS front: HTTPS in, the local Fay server's HTTP out.
-  front = createHttpsServer(
-    { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-    (req, res) => {
-      const upstream = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          path: req.url,
-          method: req.method,
-          headers: req.headers,
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      req.pipe(upstream);
-    },
-  );
-  fayUrl = `https://localhost:${await listen(front)}`;
+  front = await startLoopbackHttps((req, res) => {
+    const upstream = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: req.url,
+        method: req.method,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    req.pipe(upstream);
+  });
+  fayUrl = `https://localhost:${new URL(front.origin).port}`;
   // The CONNECT proxy: records each tunnel's target, then pipes bytes.
   proxy = createHttpServer();
   proxy.on('connect', (req, socket, head) => {
@@ -75,11 +61,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   proxy?.closeAllConnections();
-  front?.closeAllConnections();
   await new Promise((resolve) => proxy?.close(resolve));
-  await new Promise((resolve) => front?.close(resolve));
+  await front?.close();
   await fay?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 // Node ≥ 24.14 lets the server turn the proxy on by itself; on Node 22 (npm run test:node22) the
@@ -90,7 +74,7 @@ const nodeAppliesProxyItself =
 const env = (extra: Record<string, string> = {}) => ({
   FAY_BASE_URL: fayUrl,
   HTTPS_PROXY: proxyUrl,
-  NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'),
+  NODE_EXTRA_CA_CERTS: front.caFile,
   ...(nodeAppliesProxyItself ? {} : { NODE_USE_ENV_PROXY: '1' }),
   ...extra,
 });

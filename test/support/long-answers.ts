@@ -9,7 +9,7 @@ import type { FayServer } from './fay-server.ts';
 export const LIMIT = 80_000;
 
 /** The result's size as sent: text blocks and structuredContent, as JSON. */
-export function resultSize(result: CallToolResult): number {
+function resultSize(result: CallToolResult): number {
   return JSON.stringify({ content: result.content, structuredContent: result.structuredContent })
     .length;
 }
@@ -60,9 +60,21 @@ export async function readAllParts(
   return texts;
 }
 
-/** Waits, on the local Fay server's own clock and without calling its API, until a job is done. */
+/** How long a job may take to complete before untilCompleted gives up. */
+const COMPLETION_DEADLINE_MS = 30_000;
+
+/**
+ * Waits, on the local Fay server's own clock and without calling its API, until a job is done;
+ * throws (instead of polling on after the test has timed out) past the deadline.
+ */
 export async function untilCompleted(fay: FayServer, requestId: string): Promise<void> {
+  const deadline = Date.now() + COMPLETION_DEADLINE_MS;
   while (fay.jobState(requestId) !== 'COMPLETED') {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${requestId} is ${fay.jobState(requestId) ?? 'unknown'} after ${COMPLETION_DEADLINE_MS} ms`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

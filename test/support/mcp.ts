@@ -193,14 +193,22 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** The bin spawned with `env` (nothing else inherited) and an SDK client on it; the caller closes it. */
-export async function connectStdio(env: Record<string, string>): Promise<Session> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [builtBin()],
-    env,
-    stderr: 'pipe',
-  });
+/** How a stdio server is started: by default the built bin on this Node. */
+export interface StdioLaunch {
+  command: string;
+  args: string[];
+  cwd?: string;
+}
+
+/**
+ * The server spawned with `env` (nothing else inherited) and an SDK client on it; the caller
+ * closes it.
+ */
+export async function connectStdio(
+  env: Record<string, string>,
+  launch: StdioLaunch = { command: process.execPath, args: [builtBin()] },
+): Promise<Session> {
+  const transport = new StdioClientTransport({ ...launch, env, stderr: 'pipe' });
   const received: JSONRPCMessage[] = [];
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -227,7 +235,7 @@ export async function stdioSession(env: Record<string, string>): Promise<Session
 }
 
 /** What a session's client received and its server wrote to stderr, as one text. */
-export function transcriptOf(session: Session): string {
+function transcriptOf(session: Session): string {
   return `${JSON.stringify(session.received)}\n${session.stderr()}`;
 }
 

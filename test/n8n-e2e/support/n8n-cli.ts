@@ -6,10 +6,10 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { freePort } from '../../support/free-port.ts';
 import { childEnv, type N8nInstall } from './n8n-install.ts';
 import {
   exitWithin,
-  freePort,
   killGroup,
   spawnN8n,
   tail,

@@ -1,8 +1,6 @@
 // Running n8n processes for tests: spawned with stdin ignored and output captured, in their own
 // process group (n8n starts a task-runner child), never left behind when the test process ends.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { N8nInstall } from './n8n-install.ts';
 
@@ -109,15 +107,4 @@ export async function exitWithin(exited: Promise<Exit>, ms: number): Promise<Exi
   } finally {
     timer.abort();
   }
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  return address.port;
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { aptInstall } from '../../support/apt.ts';
-import { freePort } from './n8n-process.ts';
+import { freePort } from '../../support/free-port.ts';
 
 const run = promisify(execFile);
 const START_TIMEOUT_MS = 60_000;
