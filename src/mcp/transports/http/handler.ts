@@ -3,7 +3,7 @@
 // full before the request counts in flight), the batch rule and the in-flight cap, each throwing a
 // Refusal; one catch writes the refusal (with WWW-Authenticate on a 401) or a 500.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PACKAGE_VERSION } from '../../../core/internal.js';
+import { PACKAGE_VERSION, redactText } from '../../../core/internal.js';
 import type { HttpConfig, McpConfig } from '../../config/index.js';
 import type { Caller } from './authorize.js';
 import { callsIn } from './batch.js';
@@ -39,7 +39,12 @@ function challengeOf(refusal: Refusal, oauth: OAuthServer | undefined): string {
 }
 
 /** The one place a failed request is answered: a refusal as a JSON-RPC error, anything else 500. */
-function fail(res: ServerResponse, error: unknown, oauth: OAuthServer | undefined): void {
+function fail(
+  res: ServerResponse,
+  error: unknown,
+  oauth: OAuthServer | undefined,
+  keys: readonly (string | undefined)[] = [],
+): void {
   if (error instanceof Refusal) {
     const challenge: Record<string, string> =
       error.status === 401 ? { 'www-authenticate': challengeOf(error, oauth) } : {};
@@ -47,14 +52,21 @@ function fail(res: ServerResponse, error: unknown, oauth: OAuthServer | undefine
     writeJson(res, error.status, body, { ...error.headers, ...challenge });
     return;
   }
-  process.stderr.write(
-    `fay-mcp error: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
+  // Any key in play (the server's, the caller's) is redacted: an unexpected error's message may
+  // quote what it was handed.
+  const message = error instanceof Error ? error.message : String(error);
+  const redacted = keys.reduce<string>((text, key) => redactText(text, key), message);
+  process.stderr.write(`fay-mcp error: ${redacted}\n`);
   if (res.headersSent) res.end();
   else fail(res, new Refusal(500, 'Internal error in the Fay MCP server.'), oauth);
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, parts: HandlerParts) {
+/** What a request has revealed so far that its error log must not show. */
+interface Seen {
+  key?: string;
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, parts: HandlerParts, seen: Seen) {
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/healthz' && req.method === 'GET') {
     const status = parts.inFlight.draining ? 'draining' : 'ok';
@@ -79,6 +91,7 @@ async function route(req: IncomingMessage, res: ServerResponse, parts: HandlerPa
     });
   }
   const caller = parts.authorize(req);
+  seen.key = caller.key;
   // Full or draining: said before the body is read.
   parts.inFlight.admit(1);
   const body = await readJsonBody(req);
@@ -88,10 +101,11 @@ async function route(req: IncomingMessage, res: ServerResponse, parts: HandlerPa
 
 export function createHandler(parts: HandlerParts) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const seen: Seen = {};
     try {
-      await route(req, res, parts);
+      await route(req, res, parts, seen);
     } catch (error) {
-      fail(res, error, parts.oauth);
+      fail(res, error, parts.oauth, [parts.config.apiKey, seen.key]);
     }
   };
 }
